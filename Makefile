@@ -1,0 +1,45 @@
+# Jiebang: `make run` serves the demo, `make test` runs the whole suite (SQLite, then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: setup db run test test-sqlite test-postgres test-browser lint bench clean translations
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d webapp/translations 2>&1 | tail -1
+
+setup: $(STAMP) translations
+
+db: setup
+	$(FLASK) init-db
+	$(FLASK) load-demo --if-empty
+
+run: db
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+test: db
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+	JIEBANG_TEST_DB=postgres $(BIN)/python -m pytest tests/webapp tests/models -m "not browser"
+
+test-sqlite: setup
+	$(BIN)/python -m pytest
+
+test-postgres: setup
+	JIEBANG_TEST_DB=postgres $(BIN)/python -m pytest tests/webapp tests/models -m "not browser"
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,269 @@
+"""Challenges (榜单), their lifecycle, bids (揭榜申请) and confidentiality acceptances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import field_validator
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, text
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.common import Region, TechField, enum_type, utcnow
+from models.validation import clean_keywords, non_blank
+
+MAX_BUDGET_YUAN = 10_000_000_000
+
+
+class ChallengeStatus(StrEnum):
+    """Where a challenge is in its lifecycle."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    AWARDED = "awarded"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+CHALLENGE_TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
+    ChallengeStatus.DRAFT: frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.WITHDRAWN}),
+    ChallengeStatus.SUBMITTED: frozenset(
+        {ChallengeStatus.PUBLISHED, ChallengeStatus.REJECTED, ChallengeStatus.WITHDRAWN}
+    ),
+    ChallengeStatus.REJECTED: frozenset(
+        {ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED, ChallengeStatus.WITHDRAWN}
+    ),
+    ChallengeStatus.PUBLISHED: frozenset(
+        {ChallengeStatus.AWARDED, ChallengeStatus.WITHDRAWN, ChallengeStatus.EXPIRED}
+    ),
+    ChallengeStatus.AWARDED: frozenset({ChallengeStatus.IN_PROGRESS}),
+    ChallengeStatus.IN_PROGRESS: frozenset({ChallengeStatus.COMPLETED}),
+}
+
+EDITABLE_STATUSES = frozenset({ChallengeStatus.DRAFT, ChallengeStatus.REJECTED})
+
+
+class ChallengeBase(SQLModel):
+    """What an enterprise writes when it posts a challenge."""
+
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(max_length=1000, sa_column=Column(Text, nullable=False))
+    description: str = Field(max_length=20000, sa_column=Column(Text, nullable=False))
+    field: TechField = Field(sa_type=enum_type(TechField))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    budget: int = Field(ge=0, le=MAX_BUDGET_YUAN, sa_type=BigInteger)
+    deadline: dt.date
+    region: Region = Field(sa_type=enum_type(Region))
+    confidential_details: str = Field(
+        default="", max_length=20000, sa_column=Column(Text, nullable=False)
+    )
+
+
+class Challenge(ChallengeBase, table=True):
+    """A stored challenge with its workflow state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    status: ChallengeStatus = Field(
+        default=ChallengeStatus.DRAFT, index=True, sa_type=enum_type(ChallengeStatus)
+    )
+    reject_reason: str = Field(default="", max_length=2000)
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    submitted_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None
+    awarded_at: dt.datetime | None = None
+
+
+class ChallengeInput(ChallengeBase):
+    """Shared validation of challenge input."""
+
+    _title = field_validator("title", "summary", "description")(non_blank)
+    _kw = field_validator("keywords", mode="before")(clean_keywords)
+
+    @field_validator("deadline")
+    @classmethod
+    def _future(cls, value: dt.date) -> dt.date:
+        if value <= dt.date.today():
+            raise ValueError("deadline must be after today")
+        return value
+
+
+class ChallengeCreate(ChallengeInput):
+    """A new challenge (saved as a draft)."""
+
+
+class ChallengeUpdate(SQLModel):
+    """A partial edit of a draft challenge; omitted fields stay as they are."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    summary: str | None = Field(default=None, max_length=1000)
+    description: str | None = Field(default=None, max_length=20000)
+    field: TechField | None = None
+    keywords: list[str] | None = None
+    budget: int | None = Field(default=None, ge=0, le=MAX_BUDGET_YUAN)
+    deadline: dt.date | None = None
+    region: Region | None = None
+    confidential_details: str | None = Field(default=None, max_length=20000)
+
+    _title = field_validator("title", "summary", "description")(non_blank)
+    _kw = field_validator("keywords", mode="before")(clean_keywords)
+    _future = field_validator("deadline")(ChallengeInput._future.__func__)
+
+
+class ChallengeRead(SQLModel):
+    """A challenge as the API shows it; confidential_details is null unless visible."""
+
+    id: int
+    title: str
+    summary: str
+    description: str
+    field: TechField = Field(sa_type=enum_type(TechField))
+    keywords: list[str]
+    budget: int
+    deadline: dt.date
+    region: Region
+    status: ChallengeStatus
+    reject_reason: str
+    owner_id: int
+    organisation_id: int
+    published_at: dt.datetime | None
+    confidential_details: str | None = None
+
+
+class ChallengeList(SQLModel):
+    """One page of challenges."""
+
+    items: list[ChallengeRead]
+    total: int
+    page: int
+    per_page: int
+
+
+class ChallengeSearch(SQLModel):
+    """Search, filters, sort and page of the published-challenge list."""
+
+    q: str = Field(default="", max_length=200)
+    field: TechField | None = None
+    region: Region | None = None
+    budget_min: int | None = Field(default=None, ge=0)
+    budget_max: int | None = Field(default=None, ge=0)
+    deadline_after: dt.date | None = None
+    deadline_before: dt.date | None = None
+    sort: Literal["newest", "deadline", "budget_desc", "budget_asc"] = "newest"
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class ConfidentialityAcceptance(SQLModel, table=True):
+    """A solver's recorded acceptance of a challenge's confidentiality terms."""
+
+    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    accepted_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BidStatus(StrEnum):
+    """Where a bid is in its lifecycle."""
+
+    SUBMITTED = "submitted"
+    SHORTLISTED = "shortlisted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_BID_STATUSES = frozenset({BidStatus.SUBMITTED, BidStatus.SHORTLISTED})
+
+BID_TRANSITIONS: dict[BidStatus, frozenset[BidStatus]] = {
+    BidStatus.SUBMITTED: frozenset(
+        {BidStatus.SHORTLISTED, BidStatus.ACCEPTED, BidStatus.DECLINED, BidStatus.WITHDRAWN}
+    ),
+    BidStatus.SHORTLISTED: frozenset(
+        {BidStatus.ACCEPTED, BidStatus.DECLINED, BidStatus.WITHDRAWN}
+    ),
+}
+
+_OPEN_BID_SQL = text("status IN ('submitted', 'shortlisted')")
+
+
+class BidBase(SQLModel):
+    """What a solver proposes."""
+
+    approach: str = Field(min_length=1, max_length=10000, sa_column=Column(Text, nullable=False))
+    price: int = Field(ge=0, le=MAX_BUDGET_YUAN, sa_type=BigInteger)
+    timeline: str = Field(min_length=1, max_length=2000)
+    duration_days: int = Field(ge=1, le=3650)
+    team: str = Field(default="", max_length=2000)
+
+
+class Bid(BidBase, table=True):
+    """A stored bid; at most one open bid per solver and challenge."""
+
+    __table_args__ = (
+        Index(
+            "uq_bid_open_per_solver", "challenge_id", "solver_id", unique=True,
+            sqlite_where=_OPEN_BID_SQL, postgresql_where=_OPEN_BID_SQL,
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    solver_id: int = Field(foreign_key="user.id", index=True)
+    status: BidStatus = Field(
+        default=BidStatus.SUBMITTED, index=True, sa_type=enum_type(BidStatus)
+    )
+    decline_reason: str = Field(default="", max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BidInput(BidBase):
+    """Validated bid input."""
+
+    _text = field_validator("approach", "timeline")(non_blank)
+
+
+class BidCreate(BidInput):
+    """A new bid."""
+
+
+class BidUpdate(SQLModel):
+    """A partial edit of an open bid."""
+
+    approach: str | None = Field(default=None, min_length=1, max_length=10000)
+    price: int | None = Field(default=None, ge=0, le=MAX_BUDGET_YUAN)
+    timeline: str | None = Field(default=None, min_length=1, max_length=2000)
+    duration_days: int | None = Field(default=None, ge=1, le=3650)
+    team: str | None = Field(default=None, max_length=2000)
+
+    _text = field_validator("approach", "timeline")(non_blank)
+
+
+class BidRead(BidBase):
+    """A bid as the API shows it."""
+
+    id: int
+    challenge_id: int
+    solver_id: int
+    status: BidStatus
+    decline_reason: str
+    created_at: dt.datetime
+
+
+class Reason(SQLModel):
+    """A reason given with a rejection or a decline."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _reason = field_validator("reason")(non_blank)

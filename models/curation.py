@@ -1,0 +1,56 @@
+"""Recommendations shown to curators and their decisions, kept as history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from models.common import enum_type, utcnow
+
+
+class Recommendation(SQLModel, table=True):
+    """A ranked candidate for a challenge, stored so a decision can be explained later."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    rank: int = Field(ge=1)
+    score: float = Field(ge=0, le=1)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    engine_version: str = Field(max_length=50)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Decision(StrEnum):
+    """What a curator decided about a candidate."""
+
+    RECOMMEND = "recommend"
+    SHORTLIST = "shortlist"
+    REJECT = "reject"
+
+
+class RejectReason(StrEnum):
+    """Why a curator rejected a candidate."""
+
+    OFF_TOPIC = "off_topic"
+    NO_CAPACITY = "no_capacity"
+    CONFLICT = "conflict"
+    TOO_JUNIOR = "too_junior"
+    OTHER = "other"
+
+
+class CuratorDecision(SQLModel, table=True):
+    """One curator decision; never overwritten, a later one supersedes it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    recommendation_id: int | None = Field(default=None, foreign_key="recommendation.id")
+    curator_id: int = Field(foreign_key="user.id", index=True)
+    decision: Decision = Field(sa_type=enum_type(Decision))
+    reject_reason: RejectReason | None = Field(default=None, sa_type=enum_type(RejectReason))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)

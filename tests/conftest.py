@@ -1,0 +1,86 @@
+"""Fixtures: an app on a fresh database per test (SQLite in memory, or PostgreSQL), clients, actors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from models.migrate import upgrade
+from tests import pg_server
+from tests.world import World
+from webapp import create_app, db
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TEST_DB = os.environ.get("JIEBANG_TEST_DB", "sqlite")
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip a test that needs something absent, naming what to install; fail instead under CI."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI requires {what}", pytrace=False)
+    pytest.skip(f"needs {what}")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The database the suite runs on: in-memory SQLite, or a PostgreSQL server we start."""
+    if TEST_DB != "postgres":
+        yield "sqlite://"
+        return
+    require(pg_server.available(), f"PostgreSQL 15 at {pg_server.PG_BIN}: {pg_server.INSTALL_HINT}")
+    server = pg_server.PostgresServer()
+    url = server.start()
+    upgrade(url)  # the real migration builds the schema the whole suite runs on
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """An app on an empty database."""
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_METHOD": "pbkdf2:sha256:1000",
+    })
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            db.create_all()
+        else:
+            names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+            db.session().execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            db.commit()
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for `flask` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app) -> World:
+    """One account per role, two enterprises, two solvers, and their API tokens."""
+    return World.build(app)
+
+
+@pytest.fixture
+def future() -> str:
+    """A deadline 60 days ahead, as the API takes it."""
+    return (dt.date.today() + dt.timedelta(days=60)).isoformat()

@@ -1,0 +1,93 @@
+"""Bid endpoints: place, edit, withdraw, and the enterprise's review."""
+
+from __future__ import annotations
+
+from flask_login import current_user, login_required
+from sqlmodel import SQLModel
+
+from models.challenges import Bid, BidCreate, BidRead, BidUpdate, Reason
+from webapp import db
+from webapp.api.base import bp, body, responses, spec
+from webapp.services import bids as service
+
+TAG = "bids"
+
+
+class BidList(SQLModel):
+    """Bids visible to the caller."""
+
+    items: list[BidRead]
+
+
+def bid_read(bid: Bid) -> BidRead:
+    """The API view of a bid."""
+    return BidRead.model_validate(bid, from_attributes=True)
+
+
+@bp.get("/challenges/<int:challenge_id>/bids")
+@login_required
+@spec.validate(resp=responses(200, BidList, 403, 404), tags=[TAG])
+def list_bids(challenge_id: int):
+    """Bids on a challenge: all for its owner, managers and government; a solver's own."""
+    return BidList(items=[bid_read(b) for b in service.bids_on(db.session(), current_user, challenge_id)])
+
+
+@bp.post("/challenges/<int:challenge_id>/bids")
+@login_required
+@spec.validate(json=BidCreate, resp=responses(201, BidRead, 403, 404, 409, 422), tags=[TAG])
+def place_bid(challenge_id: int):
+    """Bid on a published challenge (solver; one open bid per challenge)."""
+    bid = service.place_bid(db.session(), current_user, challenge_id, body())
+    db.commit()
+    return bid_read(bid), 201
+
+
+@bp.get("/bids/mine")
+@login_required
+@spec.validate(resp=responses(200, BidList), tags=[TAG])
+def my_bids():
+    """The caller's own bids."""
+    return BidList(items=[bid_read(b) for b, _c in service.bids_of(db.session(), current_user)])
+
+
+@bp.get("/bids/<int:bid_id>")
+@login_required
+@spec.validate(resp=responses(200, BidRead, 404), tags=[TAG])
+def get_bid(bid_id: int):
+    """Read one bid."""
+    bid, _challenge = service.get_bid(db.session(), current_user, bid_id)
+    return bid_read(bid)
+
+
+@bp.patch("/bids/<int:bid_id>")
+@login_required
+@spec.validate(json=BidUpdate, resp=responses(200, BidRead, 403, 404, 409, 422), tags=[TAG])
+def update_bid(bid_id: int):
+    """Edit an open bid (its solver)."""
+    bid = service.update_bid(db.session(), current_user, bid_id, body())
+    db.commit()
+    return bid_read(bid)
+
+
+ACTIONS = {"withdraw": service.withdraw_bid, "shortlist": service.shortlist_bid,
+           "accept": service.accept_bid}
+
+
+@bp.post("/bids/<int:bid_id>/<any(withdraw, shortlist, accept):action>")
+@login_required
+@spec.validate(resp=responses(200, BidRead, 403, 404, 409), tags=[TAG])
+def bid_action(bid_id: int, action: str):
+    """Withdraw (solver), shortlist or accept (challenge owner; accepting awards the challenge)."""
+    bid = ACTIONS[action](db.session(), current_user, bid_id)
+    db.commit()
+    return bid_read(bid)
+
+
+@bp.post("/bids/<int:bid_id>/decline")
+@login_required
+@spec.validate(json=Reason, resp=responses(200, BidRead, 403, 404, 409, 422), tags=[TAG])
+def decline_bid(bid_id: int):
+    """Decline a bid with a reason the solver sees (challenge owner)."""
+    bid = service.decline_bid(db.session(), current_user, bid_id, body().reason)
+    db.commit()
+    return bid_read(bid)

@@ -1,0 +1,106 @@
+"""Challenge endpoints: post, edit, browse, read, and the workflow actions."""
+
+from __future__ import annotations
+
+from flask_login import current_user, login_required
+
+from models.challenges import (
+    Challenge,
+    ChallengeCreate,
+    ChallengeList,
+    ChallengeRead,
+    ChallengeSearch,
+    ChallengeUpdate,
+    Reason,
+)
+from webapp import db
+from webapp.api.base import bp, body, query, responses, spec
+from webapp.services import challenges as service
+from webapp.services.access import can_see_confidential
+
+TAG = "challenges"
+
+
+def challenge_read(challenge: Challenge) -> ChallengeRead:
+    """The API view of a challenge; confidential details only for those entitled."""
+    read = ChallengeRead.model_validate(challenge, from_attributes=True)
+    if not can_see_confidential(db.session(), current_user, challenge):
+        read.confidential_details = None
+    return read
+
+
+@bp.get("/challenges")
+@login_required
+@spec.validate(query=ChallengeSearch, resp=responses(200, ChallengeList, 422), tags=[TAG])
+def list_challenges():
+    """Search published challenges (full text in Chinese and English, filters, sort, pages)."""
+    search = query()
+    items, total = service.browse_published(db.session(), search)
+    return ChallengeList(items=[challenge_read(c) for c in items], total=total,
+                         page=search.page, per_page=search.per_page)
+
+
+@bp.get("/challenges/mine")
+@login_required
+@spec.validate(resp=responses(200, ChallengeList), tags=[TAG])
+def my_challenges():
+    """The caller's own challenges in every state."""
+    items = service.challenges_of(db.session(), current_user)
+    return ChallengeList(items=[challenge_read(c) for c in items], total=len(items), page=1,
+                         per_page=max(1, len(items)))
+
+
+@bp.post("/challenges")
+@login_required
+@spec.validate(json=ChallengeCreate, resp=responses(201, ChallengeRead, 403, 422), tags=[TAG])
+def create_challenge():
+    """Post a new challenge as a draft (enterprise)."""
+    challenge = service.create_challenge(db.session(), current_user, body())
+    db.commit()
+    return challenge_read(challenge), 201
+
+
+@bp.get("/challenges/<int:challenge_id>")
+@login_required
+@spec.validate(resp=responses(200, ChallengeRead, 404), tags=[TAG])
+def get_challenge(challenge_id: int):
+    """Read one challenge."""
+    return challenge_read(service.get_challenge(db.session(), current_user, challenge_id))
+
+
+@bp.patch("/challenges/<int:challenge_id>")
+@login_required
+@spec.validate(json=ChallengeUpdate, resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
+def update_challenge(challenge_id: int):
+    """Edit a draft or rejected challenge (owner)."""
+    challenge = service.update_challenge(db.session(), current_user, challenge_id, body())
+    db.commit()
+    return challenge_read(challenge)
+
+
+ACTIONS = {
+    "submit": service.submit_challenge,
+    "withdraw": service.withdraw_challenge,
+    "publish": service.publish_challenge,
+    "accept-terms": service.accept_terms,
+}
+
+
+@bp.post("/challenges/<int:challenge_id>/<any(submit, withdraw, publish, 'accept-terms'):action>")
+@login_required
+@spec.validate(resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
+def challenge_action(challenge_id: int, action: str):
+    """Submit or withdraw (owner), publish (government), accept confidentiality terms (solver)."""
+    challenge = ACTIONS[action](db.session(), current_user, challenge_id)
+    db.commit()
+    return challenge_read(challenge)
+
+
+@bp.post("/challenges/<int:challenge_id>/reject")
+@login_required
+@spec.validate(json=Reason, resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
+def reject_challenge(challenge_id: int):
+    """Reject a submitted challenge with a reason (government)."""
+    challenge = service.reject_challenge(db.session(), current_user, challenge_id, body().reason)
+    db.commit()
+    return challenge_read(challenge)

@@ -1,0 +1,117 @@
+"""Who is asking: Flask-Login sessions, bearer API tokens, and role checks."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+from sqlmodel import select
+
+from models.accounts import ApiToken, Role, User, UserRole
+from webapp import db
+from webapp.services.errors import PermissionDenied
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = None
+
+
+@dataclass(frozen=True)
+class Account(UserMixin):
+    """The signed-in user as the request sees it."""
+
+    id: int
+    email: str
+    name: str
+    organisation_id: int
+    roles: frozenset[str]
+
+    def get_id(self) -> str:
+        """Flask-Login's identifier."""
+        return str(self.id)
+
+    def has(self, *roles: str) -> bool:
+        """Whether the user holds any of `roles`."""
+        return any(role in self.roles for role in roles)
+
+
+def load_account(user_id: int) -> Account | None:
+    """Load an active user with their roles."""
+    session = db.session()
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    roles = session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+    return Account(user.id, user.email, user.name, user.organisation_id,
+                   frozenset(str(getattr(r, "value", r)) for r in roles))
+
+
+def token_digest(token: str) -> str:
+    """The stored form of an API token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh random API token (shown once)."""
+    return "jb_" + secrets.token_urlsafe(32)
+
+
+@login_manager.user_loader
+def _from_session(user_id: str) -> Account | None:
+    try:
+        return load_account(int(user_id))
+    except ValueError:
+        return None
+
+
+@login_manager.request_loader
+def _from_token(req) -> Account | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    digest = token_digest(header.removeprefix("Bearer ").strip())
+    token = db.session().exec(
+        select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked == False)  # noqa: E712
+    ).first()
+    if token is None:
+        return None
+    g.token_auth = True
+    return load_account(token.user_id)
+
+
+def authenticated_by_token() -> bool:
+    """Whether this request carried a valid bearer token (so it needs no CSRF token)."""
+    return bool(g.get("token_auth"))
+
+
+def roles_required(*roles: Role):
+    """Refuse (403) a signed-in user who holds none of `roles`."""
+    names = tuple(role.value for role in roles)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has(*names):
+                raise PermissionDenied("You may not do this.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def init_app(app: Flask) -> None:
+    """Attach the login manager; API requests answer 401 JSON instead of redirecting."""
+    login_manager.init_app(app)
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path))

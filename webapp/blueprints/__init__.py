@@ -1,0 +1,13 @@
+"""Page blueprints, one per area."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.blueprints import account, achievements, bids, challenges, government, home, profiles
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every page blueprint."""
+    for module in (home, account, challenges, bids, government, profiles, achievements):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,50 @@
+"""Achievement (科技成果) pages: browse, read, list a new one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from models.accounts import Role
+from models.profiles import AchievementCreate, Profile
+from webapp import db
+from webapp.auth import roles_required
+from webapp.blueprints.forms import form_status, run_form
+from webapp.services import profiles as service
+
+bp = Blueprint("achievements", __name__, url_prefix="/achievements")
+
+
+@bp.route("/")
+@login_required
+def browse():
+    """Browse achievements by words and field."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    q, field = request.args.get("q", ""), request.args.get("field") or None
+    items, total = service.browse_achievements(db.session(), q, field, page)
+    return render_template("achievements/browse.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // 20)), q=q, field=field)
+
+
+@bp.route("/<int:achievement_id>")
+@login_required
+def detail(achievement_id: int):
+    """One achievement."""
+    achievement = service.get_achievement(db.session(), achievement_id)
+    owner = db.session().get(Profile, achievement.profile_id)
+    return render_template("achievements/detail.html", achievement=achievement, owner=owner)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.SOLVER)
+def new():
+    """List a new achievement."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        achievement, errors = run_form(AchievementCreate, lambda data: service.create_achievement(
+            db.session(), current_user, data))
+        if achievement is not None:
+            flash(_("Achievement listed."))
+            return redirect(url_for(".detail", achievement_id=achievement.id))
+    return render_template("achievements/form.html", values=request.form, errors=errors), form_status(errors)

@@ -1,0 +1,92 @@
+"""Bid pages: 揭榜 for solvers, 评选 for the enterprise."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models.accounts import Role
+from models.challenges import BidCreate, BidUpdate, Reason
+from webapp import db
+from webapp.auth import roles_required
+from webapp.blueprints.forms import form_status, posted, run_form
+from webapp.services import bids as service
+from webapp.services import challenges as challenge_service
+
+bp = Blueprint("bids", __name__)
+
+
+@bp.route("/challenges/<int:challenge_id>/bid", methods=["GET", "POST"])
+@roles_required(Role.SOLVER)
+def new(challenge_id: int):
+    """Bid on a published challenge."""
+    challenge = challenge_service.get_challenge(db.session(), current_user, challenge_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        bid, errors = run_form(
+            BidCreate, lambda data: service.place_bid(db.session(), current_user, challenge_id, data))
+        if bid is not None:
+            flash(_("Your bid was submitted."))
+            return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+    return render_template("bids/form.html", challenge=challenge, bid=None, values=request.form,
+                           errors=errors), form_status(errors)
+
+
+@bp.route("/bids/<int:bid_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.SOLVER)
+def edit(bid_id: int):
+    """Edit an open bid."""
+    bid, challenge = service.own_open_bid(db.session(), current_user, bid_id)
+    errors: dict[str, str] = {}
+    values = request.form if request.method == "POST" else bid.model_dump()
+    if request.method == "POST":
+        updated, errors = run_form(BidCreate, lambda data: service.update_bid(
+            db.session(), current_user, bid_id, BidUpdate(**data.model_dump())))
+        if updated is not None:
+            flash(_("Your bid was updated."))
+            return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+    return render_template("bids/form.html", challenge=challenge, bid=bid, values=values,
+                           errors=errors), form_status(errors)
+
+
+@bp.route("/bids/<int:bid_id>/withdraw", methods=["POST"])
+@roles_required(Role.SOLVER)
+def withdraw(bid_id: int):
+    """Withdraw an open bid."""
+    bid = service.withdraw_bid(db.session(), current_user, bid_id)
+    db.commit()
+    flash(_("Your bid was withdrawn."))
+    return redirect(url_for("challenges.detail", challenge_id=bid.challenge_id))
+
+
+@bp.route("/bids/mine")
+@roles_required(Role.SOLVER)
+def mine():
+    """The solver's bids and what became of them."""
+    return render_template("bids/mine.html", rows=service.bids_of(db.session(), current_user))
+
+
+@bp.route("/bids/<int:bid_id>/<any(shortlist, accept):action>", methods=["POST"])
+@roles_required(Role.ENTERPRISE)
+def review(bid_id: int, action: str):
+    """Shortlist or accept a bid on the enterprise's own challenge."""
+    run = {"shortlist": service.shortlist_bid, "accept": service.accept_bid}[action]
+    bid = run(db.session(), current_user, bid_id)
+    db.commit()
+    flash(_("Bid accepted; the challenge is awarded.") if action == "accept" else _("Bid shortlisted."))
+    return redirect(url_for("challenges.detail", challenge_id=bid.challenge_id))
+
+
+@bp.route("/bids/<int:bid_id>/decline", methods=["POST"])
+@roles_required(Role.ENTERPRISE)
+def decline(bid_id: int):
+    """Decline a bid with a reason the solver sees."""
+    bid, challenge = service.reviewed_bid(db.session(), current_user, bid_id)
+    done, errors = run_form(Reason, lambda data: service.decline_bid(
+        db.session(), current_user, bid_id, data.reason), posted())
+    if errors:
+        flash(_("Give a reason for declining."), "error")
+    else:
+        flash(_("Bid declined."))
+    return redirect(url_for("challenges.detail", challenge_id=challenge.id))

@@ -1,0 +1,124 @@
+"""Challenge pages: browse, read, post, edit, submit, withdraw, accept confidentiality terms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from models.accounts import Role
+from models.challenges import ChallengeCreate, ChallengeSearch, ChallengeUpdate
+from webapp import db
+from webapp.auth import roles_required
+from webapp.blueprints.forms import form_status, run_form
+from webapp.services import bids as bid_service
+from webapp.services import challenges as service
+from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
+from webapp.services.errors import ValidationError
+from webapp.validation import parse
+
+bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+
+
+@bp.route("/")
+@login_required
+def browse():
+    """Search and filter published challenges."""
+    args = {k: v for k, v in request.args.items() if v != "" and k != "lang"}
+    errors: dict[str, str] = {}
+    try:
+        search = parse(ChallengeSearch, args)
+    except ValidationError as exc:
+        search, errors = ChallengeSearch(), exc.fields
+    items, total = service.browse_published(db.session(), search)
+    pages = max(1, -(-total // search.per_page))
+    return render_template("challenges/browse.html", items=items, total=total, search=search,
+                           pages=pages, args=args, errors=errors), form_status(errors)
+
+
+@bp.route("/mine")
+@roles_required(Role.ENTERPRISE)
+def mine():
+    """The enterprise's own challenges in every state."""
+    return render_template("challenges/mine.html", items=service.challenges_of(db.session(), current_user))
+
+
+@bp.route("/<int:challenge_id>")
+@login_required
+def detail(challenge_id: int):
+    """One challenge; confidential details only for those entitled to them."""
+    session = db.session()
+    challenge = service.get_challenge(session, current_user, challenge_id)
+    bids = None
+    if can_see_all_bids(current_user, challenge) or current_user.has("solver"):
+        bids = bid_service.bids_on(session, current_user, challenge.id)
+    return render_template(
+        "challenges/detail.html", challenge=challenge, bids=bids,
+        confidential=can_see_confidential(session, current_user, challenge),
+        owner=is_owner(current_user, challenge),
+        open_bid=bid_service.open_bid_of(session, current_user.id, challenge.id),
+        can_bid=current_user.has("solver") and bid_service.open_for_bids(challenge),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ENTERPRISE)
+def new():
+    """Post a new challenge; it is saved as a draft."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        challenge, errors = run_form(
+            ChallengeCreate, lambda data: service.create_challenge(db.session(), current_user, data))
+        if challenge is not None:
+            flash(_("Draft saved. Submit it for review when it is ready."))
+            return redirect(url_for(".detail", challenge_id=challenge.id))
+    return render_template("challenges/form.html", values=request.form, errors=errors,
+                           challenge=None), form_status(errors)
+
+
+@bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ENTERPRISE)
+def edit(challenge_id: int):
+    """Edit a draft or rejected challenge."""
+    session = db.session()
+    challenge = service.owned_challenge(session, current_user, challenge_id)
+    errors: dict[str, str] = {}
+    values = request.form if request.method == "POST" else _values_of(challenge)
+    if request.method == "POST":
+        updated, errors = run_form(ChallengeCreate, lambda data: service.update_challenge(
+            session, current_user, challenge_id, ChallengeUpdate(**data.model_dump())))
+        if updated is not None:
+            flash(_("Changes saved."))
+            return redirect(url_for(".detail", challenge_id=challenge_id))
+    return render_template("challenges/form.html", values=values, errors=errors,
+                           challenge=challenge), form_status(errors)
+
+
+@bp.route("/<int:challenge_id>/<any(submit, withdraw):action>", methods=["POST"])
+@roles_required(Role.ENTERPRISE)
+def owner_action(challenge_id: int, action: str):
+    """Submit a draft for review, or withdraw a challenge."""
+    actions = {"submit": (service.submit_challenge, _("Submitted for review.")),
+               "withdraw": (service.withdraw_challenge, _("Challenge withdrawn."))}
+    run, message = actions[action]
+    run(db.session(), current_user, challenge_id)
+    db.commit()
+    flash(message)
+    return redirect(url_for(".detail", challenge_id=challenge_id))
+
+
+@bp.route("/<int:challenge_id>/accept-terms", methods=["POST"])
+@roles_required(Role.SOLVER)
+def accept_terms(challenge_id: int):
+    """Accept the confidentiality terms to read the confidential details."""
+    service.accept_terms(db.session(), current_user, challenge_id)
+    db.commit()
+    flash(_("Confidentiality terms accepted."))
+    return redirect(url_for(".detail", challenge_id=challenge_id))
+
+
+def _values_of(challenge) -> dict[str, str]:
+    """A stored challenge as form values."""
+    data = challenge.model_dump(mode="json")
+    data["keywords"] = ", ".join(challenge.keywords)
+    return data

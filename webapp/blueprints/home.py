@@ -1,0 +1,42 @@
+"""The home page and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.challenges import Bid, Challenge, ChallengeStatus
+from models.profiles import Achievement, Profile
+from webapp import db
+from webapp.i18n import LANGUAGES
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    """Show what the platform holds and what the signed-in user can do next."""
+    session_ = db.session()
+    figures = {
+        "published": session_.exec(select(func.count()).where(
+            Challenge.status == ChallengeStatus.PUBLISHED)).one(),
+        "awarded": session_.exec(select(func.count()).where(
+            Challenge.status == ChallengeStatus.AWARDED)).one(),
+        "bids": session_.exec(select(func.count()).select_from(Bid)).one(),
+        "profiles": session_.exec(select(func.count()).select_from(Profile)).one(),
+        "achievements": session_.exec(select(func.count()).select_from(Achievement)).one(),
+    }
+    return render_template("index.html", figures=figures, user=current_user)
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language and go back where the user was."""
+    if code in LANGUAGES:
+        session["lang"] = code
+    target = request.referrer or url_for("home.index")
+    if not target.startswith(request.host_url):
+        target = url_for("home.index")
+    return redirect(target)

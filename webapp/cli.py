@@ -1,0 +1,84 @@
+"""`flask --app wsgi …` commands: init-db, load-demo, create-user, create-token."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func
+from sqlmodel import select
+from werkzeug.security import generate_password_hash
+
+from models.accounts import OrgKind, Role, User
+from models.common import Region
+from models.migrate import upgrade
+from webapp import db
+from webapp.demo.loader import load
+from webapp.services import accounts
+from webapp.services.errors import Conflict
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic), keeping existing rows."""
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is at the latest schema.")
+
+
+@click.command("load-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def load_demo(if_empty: bool) -> None:
+    """Load the deterministic demo data set (organisations, people, challenges, bids)."""
+    session = db.session()
+    if session.exec(select(func.count()).select_from(User)).one():
+        if if_empty:
+            click.echo("Database already has data; demo not loaded.")
+            return
+        raise click.UsageError("The database is not empty; load the demo into a fresh database.")
+    counts = load(session)
+    session.commit()
+    click.echo("Loaded demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--org", "org_name", required=True, help="Organisation name (created when new).")
+@click.option("--org-kind", type=click.Choice([k.value for k in OrgKind]), default="government")
+@click.option("--region", type=click.Choice([r.value for r in Region]), default="tianjin")
+@click.password_option()
+def create_user(email: str, name: str, role: str, org_name: str, org_kind: str, region: str,
+                password: str) -> None:
+    """Create any account, including government and admin ones."""
+    if len(password) < 8:
+        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
+    session = db.session()
+    org = accounts.find_or_create_org(session, org_name, OrgKind(org_kind), Region(region))
+    try:
+        user = accounts.create_user(session, email, name, generate_password_hash(password),
+                                    [Role(role)], org, Region(region))
+    except Conflict as exc:
+        raise click.BadParameter(exc.message, param_hint="--email") from None
+    session.commit()
+    click.echo(f"Created {role} user {user.email} (id {user.id}) in {org.name}.")
+
+
+@click.command("create-token")
+@click.option("--email", required=True)
+@click.option("--name", default="cli")
+def create_token(email: str, name: str) -> None:
+    """Issue an API token for a user and print it once."""
+    session = db.session()
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.BadParameter("no user with this e-mail", param_hint="--email")
+    _token, plain = accounts.issue_token(session, user.id, name)
+    session.commit()
+    click.echo(plain)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (init_db, load_demo, create_user, create_token):
+        app.cli.add_command(command)
+

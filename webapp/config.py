@@ -1,0 +1,49 @@
+"""Configuration read from the environment inside create_app, never at import time."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from models.db import default_url
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the app config from the environment, then apply test overrides."""
+    production = os.environ.get("JIEBANG_ENV", "development") == "production"
+    config = {
+        "JIEBANG_ENV": "production" if production else "development",
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_url(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "PER_PAGE": 20,
+    }
+    config.update(overrides or {})
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when JIEBANG_ENV=production")
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    return config
+
+
+def _development_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder so every worker signs cookies alike."""
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

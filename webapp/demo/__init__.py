@@ -1,0 +1,1 @@
+"""Deterministic, realistic demo data for `flask --app wsgi load-demo`."""

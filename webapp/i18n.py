@@ -1,0 +1,86 @@
+"""Language choice (Simplified Chinese first, English available) and label helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+from models.common import FIELD_LABELS, REGION_LABELS
+
+LANGUAGES = ("zh", "en")
+babel = Babel()
+
+STATUS_LABELS = {
+    "draft": ("草稿", "Draft"),
+    "submitted": ("待审核", "Awaiting review"),
+    "published": ("已发布", "Published"),
+    "awarded": ("已揭榜", "Awarded"),
+    "in_progress": ("攻关中", "In progress"),
+    "completed": ("已完成", "Completed"),
+    "rejected": ("未通过", "Rejected"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+    "expired": ("已过期", "Expired"),
+    "shortlisted": ("入围", "Shortlisted"),
+    "accepted": ("中标", "Accepted"),
+    "declined": ("未中标", "Declined"),
+}
+ROLE_LABELS = {
+    "enterprise": ("企业", "Enterprise"),
+    "solver": ("揭榜方", "Solver"),
+    "manager": ("技术经理人", "Technical manager"),
+    "commissioner": ("科技特派员", "Science commissioner"),
+    "government": ("政府", "Government"),
+    "admin": ("管理员", "Administrator"),
+}
+ORG_KIND_LABELS = {
+    "enterprise": ("企业", "Enterprise"),
+    "university": ("高校", "University"),
+    "institute": ("科研院所", "Research institute"),
+    "transfer_institution": ("技术转移机构", "Tech-transfer institution"),
+    "government": ("政府部门", "Government office"),
+}
+MATURITY_LABELS = {
+    "lab": ("实验室阶段", "Laboratory"),
+    "prototype": ("样机/样品", "Prototype"),
+    "pilot": ("中试", "Pilot"),
+    "industrial": ("产业化", "Industrialised"),
+}
+DOCUMENT_LABELS = {
+    "paper": ("论文", "Paper"),
+    "patent": ("专利", "Patent"),
+    "project": ("项目", "Project"),
+    "service_record": ("服务记录", "Service record"),
+}
+TABLES = {
+    "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS,
+    "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
+    "document": DOCUMENT_LABELS,
+}
+
+
+def select_locale() -> str:
+    """The language chosen by ?lang=, then the session, then Chinese."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return session.get("lang") if session.get("lang") in LANGUAGES else "zh"
+
+
+def label(table: str, code: object) -> str:
+    """The display label of a code in the current language."""
+    value = getattr(code, "value", code)
+    pair = TABLES[table].get(str(value))
+    if pair is None:
+        return str(value)
+    return pair[0] if str(get_locale()) == "zh" else pair[1]
+
+
+def choices(table: str) -> list[tuple[str, str]]:
+    """(code, label) pairs for a select box."""
+    return [(code, label(table, code)) for code in TABLES[table]]
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel and expose the helpers to templates."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(label=label, choices=choices, get_locale=get_locale)

@@ -1,0 +1,1 @@
+"""Use cases: the only place that turns requests into rows and rows into matching records."""

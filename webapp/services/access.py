@@ -1,0 +1,67 @@
+"""Who may see what: the visibility rules of ARCHITECTURE.md's permission table."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models.challenges import Bid, Challenge, ChallengeStatus, ConfidentialityAcceptance
+from models.dispatch import Dispatch
+from models.profiles import Profile
+from webapp.auth import Account
+
+PUBLIC_STATUSES = frozenset({
+    ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS,
+    ChallengeStatus.COMPLETED, ChallengeStatus.EXPIRED,
+})
+VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
+
+
+def is_owner(user: Account, challenge: Challenge) -> bool:
+    """Whether the user posted the challenge."""
+    return challenge.owner_id == user.id
+
+
+def can_know_challenge(user: Account, challenge: Challenge) -> bool:
+    """Whether the challenge exists for this user (otherwise it answers 404)."""
+    if is_owner(user, challenge) or challenge.status in PUBLIC_STATUSES:
+        return True
+    return user.has("government") and challenge.status in VETTING_STATUSES
+
+
+def can_see_confidential(session: Session, user: Account, challenge: Challenge) -> bool:
+    """Owner, managers and government; solvers who accepted the terms; dispatched commissioners."""
+    if is_owner(user, challenge) or user.has("manager", "government"):
+        return True
+    if user.has("solver") and has_accepted_terms(session, user.id, challenge.id):
+        return True
+    return user.has("commissioner") and is_dispatched_to(session, user.id, challenge)
+
+
+def has_accepted_terms(session: Session, user_id: int, challenge_id: int) -> bool:
+    """Whether the user recorded acceptance of the challenge's confidentiality terms."""
+    return session.exec(select(ConfidentialityAcceptance.id).where(
+        ConfidentialityAcceptance.user_id == user_id,
+        ConfidentialityAcceptance.challenge_id == challenge_id)).first() is not None
+
+
+def is_dispatched_to(session: Session, user_id: int, challenge: Challenge) -> bool:
+    """Whether the user is a commissioner dispatched to this challenge or its enterprise."""
+    profile = session.exec(select(Profile).where(Profile.user_id == user_id)).first()
+    if profile is None:
+        return False
+    dispatch = session.exec(select(Dispatch.id).where(
+        Dispatch.commissioner_profile_id == profile.id,
+        (Dispatch.challenge_id == challenge.id)
+        | ((Dispatch.challenge_id == None) & (Dispatch.organisation_id == challenge.organisation_id)),  # noqa: E711
+    )).first()
+    return dispatch is not None
+
+
+def can_see_all_bids(user: Account, challenge: Challenge) -> bool:
+    """Owner, managers and government see every bid on a challenge."""
+    return is_owner(user, challenge) or user.has("manager", "government")
+
+
+def can_see_bid(user: Account, bid: Bid, challenge: Challenge) -> bool:
+    """A bid is known to its solver and to those who see all bids."""
+    return bid.solver_id == user.id or can_see_all_bids(user, challenge)

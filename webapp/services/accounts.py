@@ -1,0 +1,105 @@
+"""Accounts: registration, sign-in, staff accounts and API tokens."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.accounts import (
+    SELF_SERVICE_ROLES,
+    ApiToken,
+    Organisation,
+    OrgKind,
+    Region,
+    Registration,
+    Role,
+    User,
+    UserRole,
+)
+from models.profiles import Profile, ProfileKind
+from webapp.auth import new_token, token_digest
+from webapp.services.audit import record_event, snapshot
+from webapp.services.errors import Conflict, NotFound, PermissionDenied
+
+CANDIDATE_ROLES = {Role.SOLVER: ProfileKind.SOLVER, Role.MANAGER: ProfileKind.MANAGER,
+                   Role.COMMISSIONER: ProfileKind.COMMISSIONER}
+
+
+def find_or_create_org(session: Session, name: str, kind: OrgKind, region: Region) -> Organisation:
+    """The organisation of that exact name and kind, created when new."""
+    org = session.exec(
+        select(Organisation).where(Organisation.name == name.strip(), Organisation.kind == kind)
+    ).first()
+    if org is None:
+        org = Organisation(name=name.strip(), kind=kind, region=region)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def create_user(session: Session, email: str, name: str, password_hash: str,
+                roles: list[Role], org: Organisation, region: Region) -> User:
+    """Add a user with roles, and a candidate profile when a role needs one."""
+    email = email.strip().lower()
+    if session.exec(select(User).where(User.email == email)).first():
+        msg = _("This e-mail address is already registered.")
+        raise Conflict(msg, {"email": msg})
+    user = User(email=email, name=name.strip(), password_hash=password_hash,
+                organisation_id=org.id)
+    session.add(user)
+    session.flush()
+    for role in roles:
+        session.add(UserRole(user_id=user.id, role=role))
+    kind = next((CANDIDATE_ROLES[r] for r in roles if r in CANDIDATE_ROLES), None)
+    if kind is not None:
+        session.add(Profile(user_id=user.id, organisation_id=org.id, kind=kind,
+                            display_name=user.name, region=region))
+    session.flush()
+    record_event(session, user.id, "user.created", user, None,
+                 {"email": user.email, "roles": [str(r) for r in roles]})
+    return user
+
+
+def register(session: Session, data: Registration, password_method: str) -> User:
+    """Open a self-service account (government and admin accounts come from the CLI)."""
+    if data.role not in SELF_SERVICE_ROLES:
+        msg = _("Government and admin accounts are created by an administrator.")
+        raise PermissionDenied(msg, {"role": msg})
+    org = find_or_create_org(session, data.organisation_name, data.organisation_kind, data.region)
+    hashed = generate_password_hash(data.password, method=password_method)
+    return create_user(session, data.email, data.name, hashed, [data.role], org, data.region)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with that e-mail and password, or None."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def issue_token(session: Session, user_id: int, name: str) -> tuple[ApiToken, str]:
+    """Create an API token; the plain token is returned once and never stored."""
+    plain = new_token()
+    token = ApiToken(user_id=user_id, name=name.strip()[:100] or "token", digest=token_digest(plain))
+    session.add(token)
+    session.flush()
+    record_event(session, user_id, "token.created", token, None, snapshot(token, "name"))
+    return token, plain
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    """The user's live tokens."""
+    return list(session.exec(select(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked == False)))  # noqa: E712
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> None:
+    """Revoke one of the user's own tokens."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFound(_("No such token."))
+    token.revoked = True
+    session.add(token)
+    record_event(session, user_id, "token.revoked", token, {"revoked": False}, {"revoked": True})

@@ -1,0 +1,166 @@
+"""Bid use cases: 揭榜 (place, edit, withdraw) and 评选 (shortlist, accept, decline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models.challenges import (
+    BID_TRANSITIONS,
+    OPEN_BID_STATUSES,
+    Bid,
+    BidCreate,
+    BidStatus,
+    BidUpdate,
+    Challenge,
+    ChallengeStatus,
+)
+from models.common import utcnow
+from webapp.auth import Account
+from webapp.services.access import can_see_all_bids, can_see_bid
+from webapp.services.audit import record_event, snapshot
+from webapp.services.challenges import decline_open_bids, get_challenge, move
+from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+
+OTHER_ACCEPTED = "已选定其他揭榜方案 / Another proposal was accepted."
+
+
+def open_for_bids(challenge: Challenge) -> bool:
+    """Published and before its deadline."""
+    return challenge.status == ChallengeStatus.PUBLISHED and challenge.deadline >= dt.date.today()
+
+
+def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreate) -> Bid:
+    """A solver bids on a published challenge; one open bid per solver and challenge."""
+    challenge = get_challenge(session, user, challenge_id)
+    if not user.has("solver"):
+        raise PermissionDenied(_("Only solvers bid on challenges."))
+    if not open_for_bids(challenge):
+        raise InvalidTransition(_("This challenge does not take bids."))
+    if open_bid_of(session, user.id, challenge.id) is not None:
+        raise Conflict(_("You already have an open bid on this challenge; edit it instead."))
+    bid = Bid(**data.model_dump(), challenge_id=challenge.id, solver_id=user.id)
+    session.add(bid)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(_("You already have an open bid on this challenge; edit it instead.")) from None
+    record_event(session, user.id, "bid.submitted", bid, None, snapshot(bid, "status", "price"))
+    return bid
+
+
+def open_bid_of(session: Session, user_id: int, challenge_id: int) -> Bid | None:
+    """The solver's open bid on a challenge, if any."""
+    return session.exec(select(Bid).where(
+        Bid.challenge_id == challenge_id, Bid.solver_id == user_id,
+        col(Bid.status).in_(OPEN_BID_STATUSES))).first()
+
+
+def get_bid(session: Session, user: Account, bid_id: int) -> tuple[Bid, Challenge]:
+    """A bid the user may know of, with its challenge; else NotFound."""
+    bid = session.get(Bid, bid_id)
+    if bid is None:
+        raise NotFound(_("No such bid."))
+    challenge = session.get(Challenge, bid.challenge_id)
+    if not can_see_bid(user, bid, challenge):
+        raise NotFound(_("No such bid."))
+    return bid, challenge
+
+
+def own_open_bid(session: Session, user: Account, bid_id: int) -> tuple[Bid, Challenge]:
+    """The solver's own bid, still open, on a challenge still taking bids."""
+    bid, challenge = get_bid(session, user, bid_id)
+    if bid.solver_id != user.id:
+        raise PermissionDenied(_("Only the solver who placed this bid may change it."))
+    if bid.status not in OPEN_BID_STATUSES:
+        raise InvalidTransition(_("This bid is closed."))
+    return bid, challenge
+
+
+def update_bid(session: Session, user: Account, bid_id: int, data: BidUpdate) -> Bid:
+    """The solver edits an open bid while the challenge takes bids."""
+    bid, challenge = own_open_bid(session, user, bid_id)
+    if not open_for_bids(challenge):
+        raise InvalidTransition(_("This challenge does not take bids."))
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    before = snapshot(bid, *changes)
+    for name, value in changes.items():
+        setattr(bid, name, value)
+    bid.updated_at = utcnow()
+    session.add(bid)
+    record_event(session, user.id, "bid.updated", bid, before, snapshot(bid, *changes))
+    return bid
+
+
+def withdraw_bid(session: Session, user: Account, bid_id: int) -> Bid:
+    """The solver withdraws an open bid."""
+    bid, _challenge = own_open_bid(session, user, bid_id)
+    return move_bid(session, user, bid, BidStatus.WITHDRAWN, "bid.withdrawn")
+
+
+def move_bid(session: Session, user: Account, bid: Bid, to: BidStatus, action: str,
+             reason: str = "") -> Bid:
+    """Change a bid's status if its lifecycle allows, with an audit event."""
+    if to not in BID_TRANSITIONS.get(bid.status, frozenset()):
+        raise InvalidTransition(_("A bid that is %(now)s cannot become %(to)s.",
+                                  now=bid.status.value, to=to.value))
+    before = snapshot(bid, "status")
+    bid.status, bid.updated_at = to, utcnow()
+    if reason:
+        bid.decline_reason = reason
+    session.add(bid)
+    record_event(session, user.id, action, bid, before, snapshot(bid, "status", "decline_reason"))
+    return bid
+
+
+def reviewed_bid(session: Session, user: Account, bid_id: int) -> tuple[Bid, Challenge]:
+    """A bid on the user's own published challenge."""
+    bid, challenge = get_bid(session, user, bid_id)
+    if challenge.owner_id != user.id:
+        raise PermissionDenied(_("Only the enterprise that posted this challenge may review its bids."))
+    if challenge.status != ChallengeStatus.PUBLISHED:
+        raise InvalidTransition(_("Bids can only be reviewed while the challenge is published."))
+    return bid, challenge
+
+
+def shortlist_bid(session: Session, user: Account, bid_id: int) -> Bid:
+    """The enterprise shortlists a bid."""
+    bid, _challenge = reviewed_bid(session, user, bid_id)
+    return move_bid(session, user, bid, BidStatus.SHORTLISTED, "bid.shortlisted")
+
+
+def decline_bid(session: Session, user: Account, bid_id: int, reason: str) -> Bid:
+    """The enterprise declines a bid with a reason the solver sees."""
+    bid, _challenge = reviewed_bid(session, user, bid_id)
+    return move_bid(session, user, bid, BidStatus.DECLINED, "bid.declined", reason)
+
+
+def accept_bid(session: Session, user: Account, bid_id: int) -> Bid:
+    """The enterprise accepts one bid: the challenge is awarded, other open bids declined."""
+    bid, challenge = reviewed_bid(session, user, bid_id)
+    move_bid(session, user, bid, BidStatus.ACCEPTED, "bid.accepted")
+    move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
+    decline_open_bids(session, user, challenge, OTHER_ACCEPTED, keep=bid.id)
+    return bid
+
+
+def bids_on(session: Session, user: Account, challenge_id: int) -> list[Bid]:
+    """The bids on a challenge the user may see: all for owner/manager/government, own for a solver."""
+    challenge = get_challenge(session, user, challenge_id)
+    statement = select(Bid).where(Bid.challenge_id == challenge.id).order_by(col(Bid.id))
+    if can_see_all_bids(user, challenge):
+        return list(session.exec(statement))
+    if user.has("solver"):
+        return list(session.exec(statement.where(Bid.solver_id == user.id)))
+    raise PermissionDenied(_("You may not see the bids on this challenge."))
+
+
+def bids_of(session: Session, user: Account) -> list[tuple[Bid, Challenge]]:
+    """The solver's own bids with their challenges, newest first."""
+    rows = session.exec(select(Bid, Challenge).join(Challenge, Challenge.id == Bid.challenge_id)
+                        .where(Bid.solver_id == user.id).order_by(col(Bid.id).desc()))
+    return list(rows)

@@ -1,0 +1,211 @@
+"""Challenge use cases: post, edit, submit, vet, withdraw, browse, accept terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from matching.text import tokenize
+from models.challenges import (
+    CHALLENGE_TRANSITIONS,
+    EDITABLE_STATUSES,
+    OPEN_BID_STATUSES,
+    Bid,
+    BidStatus,
+    Challenge,
+    ChallengeCreate,
+    ChallengeSearch,
+    ChallengeStatus,
+    ChallengeUpdate,
+    ConfidentialityAcceptance,
+)
+from models.common import utcnow
+from webapp.auth import Account
+from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner
+from webapp.services.audit import record_event, snapshot
+from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+
+SORTS = {
+    "newest": (col(Challenge.published_at).desc(), col(Challenge.id).desc()),
+    "deadline": (col(Challenge.deadline).asc(), col(Challenge.id).asc()),
+    "budget_desc": (col(Challenge.budget).desc(), col(Challenge.id).asc()),
+    "budget_asc": (col(Challenge.budget).asc(), col(Challenge.id).asc()),
+}
+MAX_PER_PAGE = 100
+
+
+def search_text(challenge: Challenge) -> str:
+    """The space-padded token string that full-text search matches against."""
+    parts = [challenge.title, challenge.summary, challenge.description, " ".join(challenge.keywords)]
+    return " " + " ".join(tokenize(" ".join(parts), for_search=True)) + " "
+
+
+def get_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """A challenge the user may know of, else NotFound."""
+    challenge = session.get(Challenge, challenge_id)
+    if challenge is None or not can_know_challenge(user, challenge):
+        raise NotFound(_("No such challenge."))
+    return challenge
+
+
+def owned_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """A challenge the user posted; others' challenges are forbidden (or unknown)."""
+    challenge = get_challenge(session, user, challenge_id)
+    if not is_owner(user, challenge):
+        raise PermissionDenied(_("Only the enterprise that posted this challenge may do this."))
+    return challenge
+
+
+def move(session: Session, user: Account, challenge: Challenge, to: ChallengeStatus,
+         action: str, **changes) -> Challenge:
+    """Change a challenge's status if its lifecycle allows, with an audit event."""
+    if to not in CHALLENGE_TRANSITIONS.get(challenge.status, frozenset()):
+        raise InvalidTransition(_("A challenge that is %(now)s cannot become %(to)s.",
+                                  now=challenge.status.value, to=to.value))
+    before = snapshot(challenge, "status", *changes)
+    challenge.status = to
+    for name, value in changes.items():
+        setattr(challenge, name, value)
+    challenge.updated_at = utcnow()
+    session.add(challenge)
+    record_event(session, user.id, action, challenge, before, snapshot(challenge, "status", *changes))
+    return challenge
+
+
+def create_challenge(session: Session, user: Account, data: ChallengeCreate) -> Challenge:
+    """Save a new draft challenge for the user's enterprise."""
+    if not user.has("enterprise"):
+        raise PermissionDenied(_("Only enterprise accounts post challenges."))
+    challenge = Challenge(**data.model_dump(), owner_id=user.id, organisation_id=user.organisation_id)
+    challenge.search_text = search_text(challenge)
+    session.add(challenge)
+    session.flush()
+    record_event(session, user.id, "challenge.created", challenge, None,
+                 snapshot(challenge, "status", "title"))
+    return challenge
+
+
+def update_challenge(session: Session, user: Account, challenge_id: int,
+                     data: ChallengeUpdate) -> Challenge:
+    """Edit a draft (or rejected) challenge; a rejected one goes back to draft."""
+    challenge = owned_challenge(session, user, challenge_id)
+    if challenge.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(_("Only drafts and rejected challenges can be edited."))
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    before = snapshot(challenge, *changes)
+    for name, value in changes.items():
+        setattr(challenge, name, value)
+    challenge.search_text = search_text(challenge)
+    challenge.updated_at = utcnow()
+    session.add(challenge)
+    record_event(session, user.id, "challenge.updated", challenge, before, snapshot(challenge, *changes))
+    if challenge.status == ChallengeStatus.REJECTED:
+        move(session, user, challenge, ChallengeStatus.DRAFT, "challenge.reopened")
+    return challenge
+
+
+def submit_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """Send a draft to government for vetting."""
+    challenge = owned_challenge(session, user, challenge_id)
+    if challenge.deadline <= dt.date.today():
+        msg = _("The deadline must be after today.")
+        raise ValidationError(msg, {"deadline": msg})
+    return move(session, user, challenge, ChallengeStatus.SUBMITTED, "challenge.submitted",
+                submitted_at=utcnow(), reject_reason="")
+
+
+def withdraw_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """The owner takes a challenge back; open bids are declined."""
+    challenge = owned_challenge(session, user, challenge_id)
+    move(session, user, challenge, ChallengeStatus.WITHDRAWN, "challenge.withdrawn")
+    decline_open_bids(session, user, challenge, _("The enterprise withdrew this challenge."))
+    return challenge
+
+
+def vetted_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """A challenge for government to vet."""
+    if not user.has("government"):
+        raise PermissionDenied(_("Only government staff vet challenges."))
+    return get_challenge(session, user, challenge_id)
+
+
+def publish_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """Government approves a submitted challenge; solvers can now see and bid on it."""
+    challenge = vetted_challenge(session, user, challenge_id)
+    return move(session, user, challenge, ChallengeStatus.PUBLISHED, "challenge.published",
+                published_at=utcnow())
+
+
+def reject_challenge(session: Session, user: Account, challenge_id: int, reason: str) -> Challenge:
+    """Government sends a submitted challenge back with a reason the enterprise sees."""
+    challenge = vetted_challenge(session, user, challenge_id)
+    return move(session, user, challenge, ChallengeStatus.REJECTED, "challenge.rejected",
+                reject_reason=reason)
+
+
+def accept_terms(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """Record that a solver accepts the challenge's confidentiality terms."""
+    challenge = get_challenge(session, user, challenge_id)
+    if not user.has("solver"):
+        raise PermissionDenied(_("Only solvers accept confidentiality terms."))
+    if challenge.status != ChallengeStatus.PUBLISHED:
+        raise InvalidTransition(_("This challenge is not open."))
+    if not has_accepted_terms(session, user.id, challenge.id):
+        acceptance = ConfidentialityAcceptance(challenge_id=challenge.id, user_id=user.id)
+        session.add(acceptance)
+        session.flush()
+        record_event(session, user.id, "terms.accepted", acceptance, None,
+                     {"challenge_id": challenge.id})
+    return challenge
+
+
+def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Challenge], int]:
+    """Published challenges matching the search, filters and sort, one page of them."""
+    statement = select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
+    for token in dict.fromkeys(tokenize(query.q)):
+        statement = statement.where(col(Challenge.search_text).contains(f" {token} "))
+    filters = [
+        (query.field, lambda v: Challenge.field == v),
+        (query.region, lambda v: Challenge.region == v),
+        (query.budget_min, lambda v: Challenge.budget >= v),
+        (query.budget_max, lambda v: Challenge.budget <= v),
+        (query.deadline_after, lambda v: Challenge.deadline >= v),
+        (query.deadline_before, lambda v: Challenge.deadline <= v),
+    ]
+    for value, condition in filters:
+        if value is not None:
+            statement = statement.where(condition(value))
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    ordered = statement.order_by(*SORTS[query.sort])
+    rows = session.exec(ordered.offset((query.page - 1) * query.per_page).limit(query.per_page))
+    return list(rows), total
+
+
+def challenges_of(session: Session, user: Account) -> list[Challenge]:
+    """The challenges the user posted, newest first."""
+    return list(session.exec(select(Challenge).where(Challenge.owner_id == user.id)
+                             .order_by(col(Challenge.id).desc())))
+
+
+def vetting_queue(session: Session) -> list[Challenge]:
+    """Submitted challenges, oldest first."""
+    return list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.SUBMITTED)
+                             .order_by(col(Challenge.submitted_at).asc())))
+
+
+def decline_open_bids(session: Session, user: Account, challenge: Challenge, reason: str,
+                      keep: int | None = None) -> None:
+    """Decline every open bid on the challenge (but `keep`), telling each solver why."""
+    bids = session.exec(select(Bid).where(Bid.challenge_id == challenge.id,
+                                          col(Bid.status).in_(OPEN_BID_STATUSES)))
+    for bid in bids:
+        if bid.id == keep:
+            continue
+        before = snapshot(bid, "status")
+        bid.status, bid.decline_reason, bid.updated_at = BidStatus.DECLINED, reason, utcnow()
+        session.add(bid)
+        record_event(session, user.id, "bid.declined", bid, before,
+                     snapshot(bid, "status", "decline_reason"))
