@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 from models.challenges import Bid, BidCreate, BidRead, BidUpdate, Reason
 from webapp import db
-from webapp.api.base import bp, body, responses, spec
+from webapp.api.base import body, bp, responses, spec
 from webapp.services import bids as service
 
 TAG = "bids"

@@ -14,7 +14,7 @@ from models.challenges import (
     Reason,
 )
 from webapp import db
-from webapp.api.base import bp, body, query, responses, spec
+from webapp.api.base import body, bp, query, responses, spec
 from webapp.services import challenges as service
 from webapp.services.access import can_see_confidential
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlmodel import Field, SQLModel
 
 from models.accounts import UserRead
+from models.common import TechField
 from models.profiles import (
     AchievementCreate,
     AchievementRead,
@@ -15,9 +16,8 @@ from models.profiles import (
     ProfileRead,
     ProfileUpdate,
 )
-from models.common import TechField
 from webapp import db
-from webapp.api.base import Done, bp, body, query, responses, spec
+from webapp.api.base import Done, body, bp, query, responses, spec
 from webapp.services import profiles as service
 
 TAG = "profiles"
@@ -79,7 +79,8 @@ def list_profiles():
     """Browse profiles by kind and words."""
     search = query()
     items, total = service.browse_profiles(db.session(), search.kind, search.q, search.page)
-    return ProfileList(items=[ProfileRead.model_validate(p, from_attributes=True) for p in items], total=total)
+    profiles = [ProfileRead.model_validate(p, from_attributes=True) for p in items]
+    return ProfileList(items=profiles, total=total)
 
 
 @bp.get("/profiles/<int:profile_id>")

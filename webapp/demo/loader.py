@@ -153,7 +153,8 @@ def _solver_documents(b: DemoBuilder, profile: Profile, topic: Topic, neighbour:
     if b.rng.random() < 0.4:
         papers.append(b.rng.choice(neighbour.papers))
     for title in papers:
-        abstract = f"{b.rng.choice(topic.directions)}。{b.rng.choice(topic.directions)}。{people.result_sentence(b.rng)}"
+        first, second = b.rng.choice(topic.directions), b.rng.choice(topic.directions)
+        abstract = f"{first}。{second}。{people.result_sentence(b.rng)}"
         b.document(profile, DocumentKind.PAPER, title, abstract, b.rng.randint(2014, 2025))
     if slot == 0:
         b.document(profile, DocumentKind.PATENT, f"一种{topic.achievement_title}及其实现方法",
@@ -161,7 +162,8 @@ def _solver_documents(b: DemoBuilder, profile: Profile, topic: Topic, neighbour:
 
 
 def _managers(b: DemoBuilder) -> None:
-    institutions = [b.org(name, OrgKind.TRANSFER_INSTITUTION, region) for name, region in TRANSFER_INSTITUTIONS]
+    institutions = [b.org(name, OrgKind.TRANSFER_INSTITUTION, region)
+                    for name, region in TRANSFER_INSTITUTIONS]
     fields = list(b.by_field)
     for number in range(1, MANAGERS + 1):
         org = b.rng.choice(institutions)
@@ -195,9 +197,9 @@ def _commissioners(b: DemoBuilder) -> None:
                             b.rng.sample(topic.keywords, k=3), "hebei" if "县" in county else "tianjin",
                             b.rng.randint(1, 4))
         for year in sorted(b.rng.sample(range(2019, 2026), k=2)):
-            b.document(profile, DocumentKind.SERVICE_RECORD, f"{county}{b.rng.choice(topic.keywords)}技术服务",
-                       f"赴{county}开展{b.rng.choice(topic.directions)}现场服务，{people.result_sentence(b.rng)}",
-                       year)
+            direction, keyword = b.rng.choice(topic.directions), b.rng.choice(topic.keywords)
+            service = f"赴{county}开展{direction}现场服务，{people.result_sentence(b.rng)}"
+            b.document(profile, DocumentKind.SERVICE_RECORD, f"{county}{keyword}技术服务", service, year)
 
 
 def _challenges(b: DemoBuilder, owners: dict[str, list[User]], government: User) -> list[Challenge]:
@@ -241,7 +243,8 @@ BID_FRAMES = [
 ]
 
 
-def _bids(b: DemoBuilder, challenges: list[Challenge], solvers: dict[Topic, list[tuple[User, Profile]]]) -> None:
+def _bids(b: DemoBuilder, challenges: list[Challenge],
+          solvers: dict[Topic, list[tuple[User, Profile]]]) -> None:
     by_title = {t.title: t for t in TOPICS}
     biddable = [c for c in challenges if c.status in (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED,
                                                        ChallengeStatus.IN_PROGRESS)]
@@ -284,9 +287,10 @@ def _achievements(b: DemoBuilder, solvers: dict[Topic, list[tuple[User, Profile]
     terms = ["技术转让", "普通许可", "作价入股", "合作开发", "独占许可"]
     for topic in TOPICS:
         owner = solvers[topic][0][1]
-        b.add(Achievement(profile_id=owner.id, title=topic.achievement_title, abstract=topic.achievement_abstract,
-                          field=TechField(topic.field), keywords=topic.keywords[:4],
-                          patent_numbers=f"ZL20{b.rng.randint(18, 24)}1{b.rng.randint(1000000, 9999999)}.{b.rng.randint(0, 9)}",
+        patent = f"ZL20{b.rng.randint(18, 24)}1{b.rng.randint(1000000, 9999999)}.{b.rng.randint(0, 9)}"
+        b.add(Achievement(profile_id=owner.id, title=topic.achievement_title,
+                          abstract=topic.achievement_abstract, field=TechField(topic.field),
+                          keywords=topic.keywords[:4], patent_numbers=patent,
                           maturity=b.rng.choice(maturities[1:]), terms=b.rng.choice(terms),
                           region=owner.region), "achievements")
     for topic in b.rng.sample(TOPICS, k=20):

@@ -9,10 +9,6 @@ from models.dispatch import Dispatch
 from models.profiles import Profile
 from webapp.auth import Account
 
-PUBLIC_STATUSES = frozenset({
-    ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS,
-    ChallengeStatus.COMPLETED, ChallengeStatus.EXPIRED,
-})
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
 
 
@@ -21,9 +17,14 @@ def is_owner(user: Account, challenge: Challenge) -> bool:
     return challenge.owner_id == user.id
 
 
+def was_published(challenge: Challenge) -> bool:
+    """Once published, a challenge stays public (awarded, completed, expired, even withdrawn)."""
+    return challenge.published_at is not None
+
+
 def can_know_challenge(user: Account, challenge: Challenge) -> bool:
     """Whether the challenge exists for this user (otherwise it answers 404)."""
-    if is_owner(user, challenge) or challenge.status in PUBLIC_STATUSES:
+    if is_owner(user, challenge) or was_published(challenge):
         return True
     return user.has("government") and challenge.status in VETTING_STATUSES
 
