@@ -73,6 +73,7 @@ class ProfileUpdate(SQLModel):
     capacity: int | None = Field(default=None, ge=0, le=100)
     available: bool | None = None
 
+    _name = field_validator("display_name")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
 
 

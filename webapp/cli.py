@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func
 from sqlmodel import select
 from werkzeug.security import generate_password_hash
@@ -18,6 +19,7 @@ from webapp.services.errors import Conflict
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic), keeping existing rows."""
     upgrade(current_app.config["DATABASE_URL"])
@@ -25,6 +27,7 @@ def init_db() -> None:
 
 
 @click.command("load-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def load_demo(if_empty: bool) -> None:
     """Load the deterministic demo data set (organisations, people, challenges, bids)."""
@@ -40,6 +43,7 @@ def load_demo(if_empty: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
@@ -64,6 +68,7 @@ def create_user(email: str, name: str, role: str, org_name: str, org_kind: str, 
 
 
 @click.command("create-token")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", default="cli")
 def create_token(email: str, name: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 from models.common import FIELD_LABELS, REGION_LABELS
@@ -59,7 +59,9 @@ TABLES = {
 
 
 def select_locale() -> str:
-    """The language chosen by ?lang=, then the session, then Chinese."""
+    """The language chosen by ?lang=, then the session, then Chinese; English outside requests (CLI)."""
+    if not has_request_context():
+        return "en"
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         return chosen

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from matching.text import tokenize
+from matching.text import normalise, tokenize
 from models.challenges import (
     CHALLENGE_TRANSITIONS,
     EDITABLE_STATUSES,
@@ -34,13 +34,22 @@ SORTS = {
     "budget_desc": (col(Challenge.budget).desc(), col(Challenge.id).asc()),
     "budget_asc": (col(Challenge.budget).asc(), col(Challenge.id).asc()),
 }
-MAX_PER_PAGE = 100
+TERMS_MARK = "\n\u241e"  # separates the text from its term list
 
 
 def search_text(challenge: Challenge) -> str:
-    """The space-padded token string that full-text search matches against."""
-    parts = [challenge.title, challenge.summary, challenge.description, " ".join(challenge.keywords)]
-    return " " + " ".join(tokenize(" ".join(parts), for_search=True)) + " "
+    """What full-text search matches: the normalised text, then its space-padded ASCII terms."""
+    text = normalise(" ".join([challenge.title, challenge.summary, challenge.description,
+                               " ".join(challenge.keywords)]))
+    ascii_terms = [t for t in tokenize(text) if t.isascii()]
+    return f"{text}{TERMS_MARK} {' '.join(ascii_terms)} "
+
+
+def search_condition(token: str):
+    """Chinese words match anywhere in the text; ASCII terms only as whole terms (GaN ≠ organ)."""
+    if token.isascii():
+        return col(Challenge.search_text).contains(f" {token} ")
+    return col(Challenge.search_text).contains(token)
 
 
 def get_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
@@ -166,7 +175,7 @@ def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Cha
     """Published challenges matching the search, filters and sort, one page of them."""
     statement = select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
     for token in dict.fromkeys(tokenize(query.q)):
-        statement = statement.where(col(Challenge.search_text).contains(f" {token} "))
+        statement = statement.where(search_condition(token))
     filters = [
         (query.field, lambda v: Challenge.field == v),
         (query.region, lambda v: Challenge.region == v),
