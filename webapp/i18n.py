@@ -20,9 +20,13 @@ STATUS_LABELS = {
     "rejected": ("未通过", "Rejected"),
     "withdrawn": ("已撤回", "Withdrawn"),
     "expired": ("已过期", "Expired"),
+}
+BID_STATUS_LABELS = {
+    "submitted": ("已提交", "Submitted"),
     "shortlisted": ("入围", "Shortlisted"),
     "accepted": ("中标", "Accepted"),
     "declined": ("未中标", "Declined"),
+    "withdrawn": ("已撤回", "Withdrawn"),
 }
 ROLE_LABELS = {
     "enterprise": ("企业", "Enterprise"),
@@ -52,7 +56,7 @@ DOCUMENT_LABELS = {
     "service_record": ("服务记录", "Service record"),
 }
 TABLES = {
-    "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS,
+    "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
     "document": DOCUMENT_LABELS,
 }
