@@ -11,7 +11,7 @@ class Document:
 
     title: str = ""
     text: str = ""
-    date: str | None = None
+    date: str | None = None  # ISO date (YYYY or YYYY-MM-DD); recent documents weigh more
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,14 @@ class Candidate:
     documents: tuple[Document, ...] = ()
     region: str = ""
     org: str = ""
+    capacity: int | None = None  # engagements at once; None means unlimited
+    load: int = 0  # engagements now
+    conflicts: tuple[str, ...] = ()  # organisations or query ids this candidate must not be matched to
+
+    def has_text(self) -> bool:
+        """Whether there is anything to match on."""
+        return bool(self.text.strip() or any(k.strip() for k in self.keywords)
+                    or any(d.title.strip() or d.text.strip() for d in self.documents))
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,11 @@ class Query:
     keywords: tuple[str, ...] = ()
     region: str = ""
     org: str = ""
+    conflicts: tuple[str, ...] = ()  # candidate ids that must not be proposed
+
+    def has_text(self) -> bool:
+        """Whether there is anything to match on."""
+        return bool(self.title.strip() or self.text.strip() or any(k.strip() for k in self.keywords))
 
 
 @dataclass(frozen=True)
@@ -45,5 +58,14 @@ class Hit:
     """One ranked candidate with its score in [0, 1] and the reasons for it."""
 
     candidate_id: str
+    score: float
+    reasons: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class QueryHit:
+    """One ranked query (challenge) for a candidate, on the same score scale as Hit."""
+
+    query_id: str
     score: float
     reasons: tuple[str, ...] = field(default=())

@@ -9,14 +9,17 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
+import opencc
 
 jieba.setLogLevel(logging.WARNING)
 
 # An ASCII run: words, numbers and model numbers with inner hyphens, dots or plus signs
 # (GaN, 5G, Ti-6Al-4V, CRISPR-Cas9, C++, 3.5).
-_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:[\-\.\+][a-z0-9]+)*\+*")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_SPLIT = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff]+)")
+ASCII_TERM = re.compile(r"[a-z0-9]+(?:[\-\.\+][a-z0-9]+)*\+*")
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+HAN_RUN = re.compile(f"[{HAN}]+")
+_SPLIT = re.compile(f"([{HAN}]+)")
+_T2S = opencc.OpenCC("t2s")
 
 STOP_WORDS_ZH = frozenset(
     "的 了 和 与 及 或 等 在 是 对 为 以 于 中 上 下 由 将 把 被 从 其 该 这 那 并 而 也 "
@@ -32,30 +35,31 @@ STOP_WORDS_EN = frozenset(
 
 
 def normalise(text: str) -> str:
-    """Fold full-width forms to half-width (NFKC) and lower-case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Fold full-width forms to half-width (NFKC), traditional to simplified Chinese, and case."""
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def is_stop(token: str) -> bool:
+    """Whether a token carries no topic (of, the, 的, 研究 …)."""
+    return token in STOP_WORDS_ZH or token in STOP_WORDS_EN
+
+
+def pieces(text: str) -> Iterator[tuple[bool, str]]:
+    """Split normalised text into (is_chinese, run) pieces."""
+    for piece in _SPLIT.split(text):
+        if piece:
+            yield bool(HAN_RUN.fullmatch(piece)), piece
 
 
 def tokenize(text: str, for_search: bool = False) -> list[str]:
     """Split text into words: jieba for Chinese runs, intact ASCII terms, no stop words."""
-    return [token for token in _tokens(normalise(text), for_search) if not _is_stop(token)]
-
-
-def _tokens(text: str, for_search: bool) -> Iterator[str]:
-    for piece in _SPLIT.split(text):
-        if not piece:
-            continue
-        if _HAN_RUN.fullmatch(piece):
-            yield from _cut(piece, for_search)
-        else:
-            yield from _ASCII_TOKEN.findall(piece)
+    tokens: list[str] = []
+    for chinese, piece in pieces(normalise(text)):
+        tokens.extend(_cut(piece, for_search) if chinese else ASCII_TERM.findall(piece))
+    return [token for token in tokens if not is_stop(token)]
 
 
 @lru_cache(maxsize=65536)
 def _cut(run: str, for_search: bool) -> tuple[str, ...]:
     words = jieba.cut_for_search(run) if for_search else jieba.cut(run)
     return tuple(word for word in words if word.strip())
-
-
-def _is_stop(token: str) -> bool:
-    return token in STOP_WORDS_ZH or token in STOP_WORDS_EN

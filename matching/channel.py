@@ -1,0 +1,186 @@
+"""One term channel of the index (words, or character bigrams): vocabulary, statistics, unit rows.
+
+Units are appended; removal is a tombstone. Document frequencies, IDF and unit norms always
+describe exactly the live units, so incremental updates score like a full refit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+K1 = 1.2
+MIN_IDF = 0.1  # reached only when an index grows far beyond its fitted size: refit then
+
+
+def saturate(tf: np.ndarray) -> np.ndarray:
+    """BM25-style term-frequency saturation (length is handled by the cosine)."""
+    return tf * (K1 + 1.0) / (tf + K1)
+
+
+@dataclass
+class QueryVector:
+    """A query in one channel: known term ids with weights, and its full norm (unknown terms too)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    norm: float
+    terms: list[str]
+    unknown: dict[str, float]
+
+    def cosine(self, other: QueryVector) -> float:
+        """Cosine with another vector of the same channel (terms unknown to the index match by name)."""
+        if self.norm == 0 or other.norm == 0:
+            return 0.0
+        shared, mine, theirs = np.intersect1d(self.ids, other.ids, assume_unique=True, return_indices=True)
+        dot = float(np.dot(self.weights[mine], other.weights[theirs])) if len(shared) else 0.0
+        dot += sum(weight * other.unknown[t] for t, weight in self.unknown.items() if t in other.unknown)
+        return dot / (self.norm * other.norm)
+
+
+@dataclass
+class Channel:
+    """Vocabulary, document frequencies and saturated term rows of the live units."""
+
+    vocab: dict[str, int] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+    df: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    row_ids: list[np.ndarray] = field(default_factory=list)
+    row_sat: list[np.ndarray] = field(default_factory=list)
+    alive: list[bool] = field(default_factory=list)
+    live_units: int = 0
+    reference_units: int | None = None  # the corpus size IDF is computed against, frozen at fit
+    _compiled_rows: int = 0
+    _main: sparse.csc_matrix | None = None
+    _delta: sparse.csc_matrix | None = None
+    _norms: np.ndarray | None = None
+    _idf: np.ndarray | None = None
+
+    # --- building ---------------------------------------------------------------------------
+
+    def add_unit(self, counts: Counter) -> int:
+        """Append one unit's term counts; return its unit index."""
+        ids = np.fromiter((self._term_id(term) for term in counts), dtype=np.int32, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        order = np.argsort(ids)
+        ids, sat = ids[order], saturate(tf[order]).astype(np.float32)
+        self.row_ids.append(ids)
+        self.row_sat.append(sat)
+        self.alive.append(True)
+        np.add.at(self.df, ids, 1.0)
+        self.live_units += 1
+        self._changed(structure=True)
+        return len(self.alive) - 1
+
+    def remove_unit(self, unit: int) -> None:
+        """Tombstone a unit and take it out of the statistics."""
+        if not self.alive[unit]:
+            return
+        self.alive[unit] = False
+        np.subtract.at(self.df, self.row_ids[unit], 1.0)
+        self.live_units -= 1
+        self._changed(structure=True)
+
+    def _term_id(self, term: str) -> int:
+        term_id = self.vocab.get(term)
+        if term_id is None:
+            term_id = self.vocab[term] = len(self.terms)
+            self.terms.append(term)
+            if term_id >= len(self.df):
+                self.df = np.concatenate([self.df, np.zeros(max(1024, len(self.df)), dtype=np.float64)])
+        return term_id
+
+    def _changed(self, structure: bool) -> None:
+        self._idf = None
+        self._norms = None
+        if structure:
+            self._delta = None
+
+    # --- statistics ---------------------------------------------------------------------------
+
+    def reference(self) -> int:
+        """N in the IDF: frozen at fit, so adding unrelated units leaves every other weight alone."""
+        return self.reference_units if self.reference_units is not None else self.live_units
+
+    def idf(self) -> np.ndarray:
+        """Smoothed inverse document frequency of each term (live document frequencies, reference N)."""
+        if self._idf is None:
+            n = self.reference()
+            idf = np.log((n + 1.0) / (self.df[: len(self.terms)] + 1.0)) + 1.0
+            self._idf = np.maximum(idf, MIN_IDF)
+        return self._idf
+
+    def unknown_idf(self) -> float:
+        """The IDF of a term no live unit has."""
+        return float(np.log(self.reference() + 1.0) + 1.0)
+
+    def matrix(self) -> sparse.csc_matrix:
+        """All unit rows as one CSC matrix (dead units empty), rebuilt only where rows were added."""
+        n_rows, n_cols = len(self.alive), len(self.terms)
+        if self._main is None or self._compiled_rows < n_rows * 0.8 or n_rows - self._compiled_rows > 50_000:
+            self._main = self._build(0, n_rows, n_cols)
+            self._compiled_rows, self._delta = n_rows, None
+        if self._delta is None:
+            self._delta = self._build(self._compiled_rows, n_rows, n_cols)
+        main = self._main
+        if main.shape[1] < n_cols:
+            main = self._main = sparse.csc_matrix((main.data, main.indices, np.concatenate(
+                [main.indptr, np.full(n_cols - main.shape[1], main.indptr[-1])])), shape=(main.shape[0], n_cols))
+        return sparse.vstack([main, self._delta], format="csc") if self._delta.shape[0] else main
+
+    def _build(self, start: int, stop: int, n_cols: int) -> sparse.csc_matrix:
+        rows = range(start, stop)
+        lengths = np.array([len(self.row_ids[r]) if self.alive[r] else 0 for r in rows], dtype=np.int64)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        live = [r for r in rows if self.alive[r]]
+        indices = np.concatenate([self.row_ids[r] for r in live]) if live else np.zeros(0, np.int32)
+        data = np.concatenate([self.row_sat[r] for r in live]) if live else np.zeros(0, np.float32)
+        return sparse.csr_matrix((data, indices, indptr), shape=(stop - start, n_cols)).tocsc()
+
+    def norms(self, matrix: sparse.csc_matrix) -> np.ndarray:
+        """Each unit's vector length under the current IDF."""
+        if self._norms is None or len(self._norms) != matrix.shape[0]:
+            squared = matrix.multiply(matrix) @ np.square(self.idf())
+            self._norms = np.sqrt(np.asarray(squared, dtype=np.float64)).ravel()
+        return self._norms
+
+    # --- scoring ------------------------------------------------------------------------------
+
+    def vector(self, counts: Counter) -> QueryVector:
+        """Weight a query's term counts by saturation and IDF; unknown terms count in its norm."""
+        idf = self.idf()
+        known = sorted((self.vocab[t], c, t) for t, c in counts.items() if self._live(t))
+        ids = np.array([k[0] for k in known], dtype=np.int32)
+        tf = np.array([k[1] for k in known], dtype=np.float64)
+        weights = saturate(tf) * idf[ids] if len(ids) else np.zeros(0)
+        unknown_idf = self.unknown_idf()
+        unknown = {t: float(saturate(np.float64(c)) * unknown_idf) for t, c in counts.items() if not self._live(t)}
+        norm = float(np.sqrt(np.sum(np.square(weights)) + sum(w * w for w in unknown.values())))
+        return QueryVector(ids, weights, norm, [k[2] for k in known], unknown)
+
+    def _live(self, term: str) -> bool:
+        term_id = self.vocab.get(term)
+        return term_id is not None and self.df[term_id] > 0
+
+    def cosines(self, query: QueryVector) -> np.ndarray:
+        """Cosine similarity of the query with every unit (0 for dead units)."""
+        matrix = self.matrix()
+        if not len(query.ids) or query.norm == 0:
+            return np.zeros(matrix.shape[0])
+        dots = matrix[:, query.ids] @ (query.weights * self.idf()[query.ids]).astype(np.float64)
+        norms = self.norms(matrix)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(norms > 0, dots / (norms * query.norm), 0.0)
+
+    def contributions(self, query: QueryVector, unit: int) -> list[tuple[str, float]]:
+        """The query terms a unit shares, with their share of the dot product, largest first."""
+        ids, sat = self.row_ids[unit], self.row_sat[unit]
+        position = np.searchsorted(ids, query.ids)
+        position = np.minimum(position, max(len(ids) - 1, 0))
+        hit = (ids[position] == query.ids) if len(ids) else np.zeros(len(query.ids), bool)
+        values = query.weights[hit] * sat[position[hit]] * self.idf()[query.ids[hit]]
+        terms = [query.terms[i] for i in np.flatnonzero(hit)]
+        return sorted(zip(terms, values.tolist(), strict=True), key=lambda pair: (-pair[1], pair[0]))

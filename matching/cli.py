@@ -1,0 +1,111 @@
+"""`python -m matching`: rank, evaluate, build evaluation sets, save an index."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from matching.baselines import BASELINES
+from matching.engine import CAPACITY_RULES, Matcher
+from matching.evalsets import SETS, build, load_papers
+from matching.evaluate import HEADER, evaluate
+from matching.io import InputError, read_candidates, read_qrels, read_queries
+from matching.persist import load, save
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad input exits 2 with the file, line and reason."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m matching", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    rank = commands.add_parser("rank", help="rank candidates for every query, JSONL hits on stdout")
+    source = rank.add_mutually_exclusive_group(required=True)
+    source.add_argument("--candidates", type=Path, help="candidates JSONL")
+    source.add_argument("--index", type=Path, help="an index saved by `python -m matching index`")
+    rank.add_argument("--queries", type=Path, required=True)
+    rank.add_argument("--top", type=_count, default=20, help="hits per query; 0 scores every candidate")
+    rank.add_argument("--kinds", default="", help="comma-separated kinds to keep (solver,manager,commissioner)")
+    rank.add_argument("--capacity", choices=CAPACITY_RULES, default="ignore")
+    rank.set_defaults(run=_rank)
+
+    index = commands.add_parser("index", help="build an index from candidates and save it")
+    index.add_argument("--candidates", type=Path, required=True)
+    index.add_argument("--out", type=Path, required=True)
+    index.add_argument("--stamp", default="")
+    index.set_defaults(run=_index)
+
+    ev = commands.add_parser("evaluate", help="NDCG@10, MRR@10, Recall@10/50 and pairwise loss")
+    ev.add_argument("--candidates", type=Path, required=True)
+    ev.add_argument("--queries", type=Path, required=True)
+    ev.add_argument("--qrels", type=Path, required=True)
+    ev.add_argument("--baselines", action="store_true", help="also evaluate BM25, TF-IDF, char-bigram TF-IDF")
+    ev.set_defaults(run=_evaluate)
+
+    sets = commands.add_parser("evalsets", help="write the evaluation sets built from CSL papers")
+    sets.add_argument("--csl", type=Path, required=True, help="csl-dev.jsonl")
+    sets.add_argument("--out", type=Path, required=True)
+    sets.set_defaults(run=_evalsets)
+    return parser
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
+
+
+def _rank(args) -> int:
+    queries = read_queries(args.queries)
+    engine = load(args.index) if args.index else Matcher().fit(read_candidates(args.candidates))
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()} or None
+    out = sys.stdout
+    for query in queries:
+        hits = engine.rank(query, k=args.top, kinds=kinds, capacity=args.capacity)
+        for rank, hit in enumerate(hits, start=1):
+            out.write(json.dumps({"query": query.id, "candidate": hit.candidate_id, "rank": rank,
+                                  "score": hit.score, "reasons": list(hit.reasons)}, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _index(args) -> int:
+    engine = Matcher().fit(read_candidates(args.candidates), stamp=args.stamp)
+    save(engine, args.out)
+    print(f"indexed {len(engine)} candidates into {args.out}", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args) -> int:
+    candidates, queries, qrels = read_candidates(args.candidates), read_queries(args.queries), read_qrels(args.qrels)
+    engine = Matcher().fit(candidates)
+    rankers = [("Jiebang engine", lambda q, k: [(h.candidate_id, h.score) for h in engine.rank(q, k)])]
+    if args.baselines:
+        rankers += [(b.name, b().fit(candidates).rank) for b in BASELINES]
+    print(HEADER)
+    for name, ranker in rankers:
+        print(evaluate(name, ranker, queries, qrels).row(), flush=True)
+    return 0
+
+
+def _evalsets(args) -> int:
+    folders = build(load_papers(args.csl), args.out)
+    for name in SETS:
+        print(folders[name])
+    return 0

@@ -1,0 +1,405 @@
+"""The Matcher: index candidates, rank them for a query with scores in [0, 1] and reasons."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching.analysis import Analyzer, domain_terms
+from matching.channel import Channel, QueryVector
+from matching.keywords import keyword_matches
+from matching.parallel import analyse_all
+from matching.records import Candidate, Hit, Query, QueryHit
+from matching.semantic import SemanticModel
+from matching.settings import Settings
+
+ENGINE_VERSION = "jiebang-match-1"
+CAPACITY_RULES = ("ignore", "mark", "exclude")
+
+
+@dataclass
+class Entry:
+    """An indexed candidate: its record, units, normalised keywords, and whether it is live."""
+
+    record: Candidate
+    units: list[int]
+    keywords: list[str]
+    alive: bool = True
+
+
+@dataclass
+class Scored:
+    """A candidate's exact score with what explains it."""
+
+    index: int
+    score: float
+    best_unit: int
+    keywords: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Matcher:
+    """Ranks candidates (solvers, managers, commissioners, achievements) for queries (challenges)."""
+
+    def __init__(self, analyzer: Analyzer | None = None, settings: Settings | None = None,
+                 semantic: SemanticModel | None = None) -> None:
+        self.analyzer = analyzer
+        self.settings = settings or Settings()
+        self.semantic = semantic
+        self._embedding_blocks: list[np.ndarray] = []
+        self.words, self.chars = Channel(), Channel()
+        self.entries: list[Entry] = []
+        self.index_of: dict[str, int] = {}
+        self.unit_owner: list[int] = []
+        self.unit_weight: list[float] = []
+        self.unit_title: list[str | None] = []
+        self.stamp: str = ""
+        self.changes = 0
+        self._arrays: dict[str, np.ndarray] | None = None
+        self._references: tuple[int | None, int | None] | None = None
+        self._codes: dict[str, dict[str, int]] = {"kind": {}, "org": {}}
+
+    # --- building ---------------------------------------------------------------------------
+
+    def fit(self, candidates: Iterable[Candidate], stamp: str = "", model: Matcher | None = None) -> Matcher:
+        """Index candidates from scratch, learning the model (dictionary, semantic space, reference size).
+
+        With `model`, reuse another engine's learned model instead: fit(A) then add(B) ranks exactly like
+        fit(A + B, model=that engine).
+        """
+        if model is not None:
+            self.analyzer, self.semantic = model.analyzer, model.semantic
+            self._references = (model.words.reference_units, model.chars.reference_units)
+        candidates = list(candidates)
+        if self.analyzer is None:
+            self.analyzer = Analyzer(domain_terms(k for c in candidates for k in c.keywords))
+        bags = analyse_all(self.analyzer, [self._unit_texts(c) for c in candidates])
+        learn = self.semantic is None
+        for candidate, unit_bags in zip(candidates, bags, strict=True):
+            self._insert(candidate, unit_bags, embed=not learn)
+        references = self._references or (self.words.live_units, self.chars.live_units)
+        self.words.reference_units, self.chars.reference_units = references
+        self.words._changed(structure=False)
+        self.chars._changed(structure=False)
+        if learn and self.settings.semantic_share > 0:
+            s = self.settings
+            self.semantic = SemanticModel.learn(self.words, s.semantic_dims, s.semantic_sample)
+            if self.semantic is not None:
+                self._embedding_blocks = [self.semantic.embed_matrix(self.words.matrix().tocsr())]
+        self.stamp = stamp
+        return self
+
+    def add(self, candidate: Candidate) -> None:
+        """Index one more candidate (or replace one with the same id)."""
+        if candidate.id in self.index_of:
+            self.remove(candidate.id)
+        self._insert(candidate, [self.analyzer.bag(texts) for texts in self._unit_texts(candidate)])
+
+    update = add
+
+    def remove(self, candidate_id: str) -> None:
+        """Take a candidate out of the index; unknown ids are ignored."""
+        index = self.index_of.pop(candidate_id, None)
+        if index is None:
+            return
+        entry = self.entries[index]
+        entry.alive = False
+        self._arrays = None
+        for unit in entry.units:
+            self.words.remove_unit(unit)
+            self.chars.remove_unit(unit)
+        self.changes += 1
+
+    def __len__(self) -> int:
+        return len(self.index_of)
+
+    def __contains__(self, candidate_id: str) -> bool:
+        return candidate_id in self.index_of
+
+    def _insert(self, candidate: Candidate, unit_bags: list[tuple[Counter, Counter]], embed: bool = True) -> None:
+        if self.analyzer is None:
+            self.analyzer = Analyzer()
+        index = len(self.entries)
+        units = []
+        weights = self._recency(candidate)
+        titles = [None] + [d.title for d in candidate.documents] if self._has_profile_unit(candidate) else [
+            d.title for d in candidate.documents]
+        for (words, chars), weight, title in zip(unit_bags, weights, titles, strict=True):
+            unit = self.words.add_unit(words)
+            self.chars.add_unit(chars)
+            if embed and self.semantic is not None:
+                self._embedding_blocks.append(self.semantic.embed(words)[None, :])
+            self.unit_owner.append(index)
+            self.unit_weight.append(weight)
+            self.unit_title.append(title)
+            units.append(unit)
+        keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
+        self.entries.append(Entry(candidate, units, keywords))
+        self.index_of[candidate.id] = index
+        self.changes += 1
+        self._arrays = None
+
+    @staticmethod
+    def _has_profile_unit(candidate: Candidate) -> bool:
+        return bool(candidate.text.strip() or candidate.keywords or not candidate.documents)
+
+    def _unit_texts(self, candidate: Candidate) -> list[list[tuple[str, float]]]:
+        """The weighted fields of each unit: the profile itself, then one per document."""
+        s = self.settings
+        units = []
+        if self._has_profile_unit(candidate):
+            units.append([(candidate.text, s.text_weight), (" ; ".join(candidate.keywords), s.keyword_weight)])
+        for document in candidate.documents:
+            units.append([(document.title, s.title_weight), (document.text, s.text_weight)])
+        return units
+
+    def _recency(self, candidate: Candidate) -> list[float]:
+        """Unit weights: a candidate's newer documents count more than its older ones."""
+        s = self.settings
+        years = [_year(d.date) for d in candidate.documents]
+        newest = max((y for y in years if y is not None), default=None)
+        weights = [1.0] if self._has_profile_unit(candidate) else []
+        for year in years:
+            if year is None or newest is None:
+                weights.append(1.0)
+            else:
+                decay = 0.5 ** ((newest - year) / s.recency_half_life)
+                weights.append(s.recency_floor + (1.0 - s.recency_floor) * decay)
+        return weights
+
+    # --- ranking ----------------------------------------------------------------------------
+
+    def query_vectors(self, query: Query) -> tuple[QueryVector, QueryVector]:
+        """The query in both channels, fields weighted."""
+        s = self.settings
+        words, chars = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
+                                          (" ; ".join(query.keywords), s.keyword_weight)])
+        return self.words.vector(words), self.chars.vector(chars)
+
+    def rank(self, query: Query, k: int = 20, kinds: Iterable[str] | None = None,
+             exclude: Iterable[str] = (), capacity: str = "ignore") -> list[Hit]:
+        """The best k candidates for the query (k=0: every candidate with a score above 0)."""
+        if capacity not in CAPACITY_RULES:
+            raise ValueError(f"capacity must be one of {CAPACITY_RULES}")
+        words, chars = self.query_vectors(query)
+        unit_scores = self._unit_scores(words, chars, self.query_embedding(query))
+        best = np.zeros(len(self.entries))
+        if len(unit_scores):
+            np.maximum.at(best, self.arrays()["owner"], unit_scores)
+        eligible = self._eligible(query, set(kinds) if kinds else None, set(exclude), capacity)
+        query_keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in query.keywords) if k]
+        scored = self._top(query, unit_scores, best, eligible, query_keywords, k)
+        for item in scored:
+            if not item.keywords:
+                entry = self.entries[item.index]
+                found = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
+                item.keywords = [(q, c) for q, c, _s in found]
+        return [self._hit(query, item, words, capacity) for item in scored]
+
+    def _unit_scores(self, words: QueryVector, chars: QueryVector, embedding: np.ndarray | None) -> np.ndarray:
+        s = self.settings
+        scores = s.word_share * self.words.cosines(words) + (1.0 - s.word_share) * self.chars.cosines(chars)
+        if embedding is not None and len(scores):
+            semantic = np.clip(self.embeddings() @ embedding, 0.0, 1.0)
+            scores = (1.0 - s.semantic_share) * scores + s.semantic_share * semantic
+        return scores * self.arrays()["weight"] if len(scores) else scores
+
+    def embeddings(self) -> np.ndarray:
+        """The semantic vectors of all units, one row each."""
+        if len(self._embedding_blocks) > 1:
+            self._embedding_blocks = [np.vstack(self._embedding_blocks)]
+        return self._embedding_blocks[0]
+
+    def query_embedding(self, query: Query) -> np.ndarray | None:
+        """The query's semantic vector (None without a semantic model)."""
+        if self.semantic is None:
+            return None
+        s = self.settings
+        words, _chars = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
+                                           (" ; ".join(query.keywords), s.keyword_weight)])
+        return self.semantic.embed(words)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Per-candidate and per-unit columns for vectorised filtering, rebuilt after changes."""
+        if self._arrays is None:
+            records = [e.record for e in self.entries]
+            kind, org = self._codes["kind"], self._codes["org"]
+            ids = np.array([r.id for r in records], dtype=object)
+            id_rank = np.empty(len(records), dtype=np.int64)
+            id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(records))
+            self._arrays = {
+                "alive": np.array([e.alive for e in self.entries], dtype=bool),
+                "kind": np.array([kind.setdefault(r.kind, len(kind)) for r in records], dtype=np.int64),
+                "org": np.array([org.setdefault(r.org, len(org)) if r.org else -1 for r in records], dtype=np.int64),
+                "full": np.array([_full(r) for r in records], dtype=bool),
+                "conflicted": np.array([bool(r.conflicts) for r in records], dtype=bool),
+                "id_rank": id_rank,
+                "owner": np.asarray(self.unit_owner, dtype=np.int64),
+                "weight": np.asarray(self.unit_weight, dtype=np.float64),
+            }
+        return self._arrays
+
+    def _eligible(self, query: Query, kinds: set[str] | None, exclude: set[str], capacity: str) -> np.ndarray:
+        """Which candidates may be proposed: live, of the kinds asked, free of conflicts (and capacity)."""
+        columns = self.arrays()
+        mask = columns["alive"].copy()
+        if kinds is not None:
+            codes = [self._codes["kind"][k] for k in kinds if k in self._codes["kind"]]
+            mask &= np.isin(columns["kind"], codes)
+        if query.org and query.org in self._codes["org"]:
+            mask &= columns["org"] != self._codes["org"][query.org]
+        if capacity == "exclude":
+            mask &= ~columns["full"]
+        for candidate_id in exclude | set(query.conflicts):
+            if candidate_id in self.index_of:
+                mask[self.index_of[candidate_id]] = False
+        for index in np.flatnonzero(columns["conflicted"] & mask):
+            conflicts = self.entries[index].record.conflicts
+            if query.id in conflicts or (query.org and query.org in conflicts):
+                mask[index] = False
+        return mask
+
+    def _upper_bound(self, best: float) -> float:
+        """The most a candidate whose best unit scores `best` can reach after the boosts."""
+        boost = self.settings.keyword_boost
+        return self._boost_region(best + boost * (1.0 - best) * (best > 0), True)
+
+    def _boost_region(self, score: float, same: bool) -> float:
+        return score + self.settings.region_boost * score * (1.0 - score) if same else score
+
+    def _top(self, query: Query, unit_scores: np.ndarray, best: np.ndarray, eligible: np.ndarray,
+             query_keywords: list[str], k: int) -> list[Scored]:
+        """Exact top k: visit candidates by their best unit, stop when no later one can enter."""
+        candidates = np.flatnonzero(eligible & (best > 0) if k else eligible)
+        candidates = candidates[np.lexsort((self.arrays()["id_rank"][candidates], -best[candidates]))]
+        heap: list[tuple[float, str, int]] = []
+        results: dict[int, Scored] = {}
+        for index in candidates.tolist():
+            if k and len(heap) >= k and heap[0][0] > self._upper_bound(best[index]):
+                break
+            item = self._exact(query, index, unit_scores, query_keywords)
+            results[index] = item
+            key = (item.score, _neg(self.entries[index].record.id), index)
+            if not k or len(heap) < k:
+                heapq.heappush(heap, key)
+            elif key > heap[0]:
+                heapq.heapreplace(heap, key)
+        chosen = [results[i] for _s, _id, i in heap if not k or results[i].score > 0]
+        return sorted(chosen, key=lambda s: (-s.score, self.entries[s.index].record.id))
+
+    def _exact(self, query: Query, index: int, unit_scores: np.ndarray, query_keywords: list[str]) -> Scored:
+        s = self.settings
+        entry = self.entries[index]
+        scores = unit_scores[entry.units]
+        if not len(scores):
+            return Scored(index, 0.0, -1)
+        ranked = np.sort(scores)[::-1]
+        top = ranked[: s.top_k]
+        text = (1.0 - s.mean_share) * ranked[0] + s.mean_share * float(np.mean(top)) if len(ranked) > 1 \
+            else float(ranked[0])
+        matches = keyword_matches(query_keywords, entry.keywords, s.keyword_cutoff) if s.keyword_boost else []
+        share = sum(score for _q, _c, score in matches) / len(query_keywords) if query_keywords else 0.0
+        score = text + s.keyword_boost * share * (1.0 - text) * (text > 0)
+        score = self._boost_region(score, bool(query.region) and query.region == entry.record.region)
+        best_unit = entry.units[int(np.argmax(scores))]
+        return Scored(index, _clean(score), best_unit, [(q, c) for q, c, _s in matches])
+
+    def _hit(self, query: Query, item: Scored, words: QueryVector, capacity: str) -> Hit:
+        candidate = self.entries[item.index].record
+        return Hit(candidate.id, item.score, tuple(self._reasons(query, item, words, capacity)))
+
+    def _reasons(self, query: Query, item: Scored, words: QueryVector, capacity: str) -> list[str]:
+        """What a manager reads: shared terms, matched keywords, best document, region, load."""
+        candidate = self.entries[item.index].record
+        reasons = []
+        terms = [t for t, _v in self.words.contributions(words, item.best_unit)[:6]] if item.best_unit >= 0 else []
+        if terms:
+            reasons.append("terms: " + ", ".join(terms))
+        if item.keywords:
+            reasons.append("keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c in item.keywords))
+        title = self.unit_title[item.best_unit] if item.best_unit >= 0 else None
+        if title:
+            reasons.append(f"document: {title}")
+        if query.region and query.region == candidate.region:
+            reasons.append(f"region: {candidate.region}")
+        if capacity == "mark" and _full(candidate):
+            reasons.append(f"capacity: full ({candidate.load}/{candidate.capacity})")
+        return reasons
+
+    # --- the other direction ------------------------------------------------------------------
+
+    def rank_queries(self, candidate: Candidate, queries: Iterable[Query], k: int = 20) -> list[QueryHit]:
+        """The best k queries (challenges) for one candidate, on the same scale as rank()."""
+        bags = [self.analyzer.bag(texts) for texts in self._unit_texts(candidate)]
+        unit_vectors = [(self.words.vector(w), self.chars.vector(c),
+                         self.semantic.embed(w) if self.semantic is not None else None) for w, c in bags]
+        weights = self._recency(candidate)
+        keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
+        hits = []
+        for query in queries:
+            if query.org and (query.org == candidate.org or query.org in candidate.conflicts):
+                continue
+            hit = self._score_pair(query, candidate, unit_vectors, weights, keywords)
+            if hit.score > 0:
+                hits.append(hit)
+        hits.sort(key=lambda h: (-h.score, h.query_id))
+        return hits[:k] if k else hits
+
+    def _score_pair(self, query: Query, candidate: Candidate, unit_vectors, weights, keywords) -> QueryHit:
+        s = self.settings
+        words, chars = self.query_vectors(query)
+        embedding = self.query_embedding(query)
+        scores = []
+        for (w, c, e), weight in zip(unit_vectors, weights, strict=True):
+            score = s.word_share * words.cosine(w) + (1 - s.word_share) * chars.cosine(c)
+            if embedding is not None:
+                score = (1 - s.semantic_share) * score + s.semantic_share * float(np.clip(e @ embedding, 0, 1))
+            scores.append(score * weight)
+        scores = np.array(scores)
+        if not len(scores) or scores.max() <= 0:
+            return QueryHit(query.id, 0.0)
+        ranked = np.sort(scores)[::-1]
+        text = (1.0 - s.mean_share) * ranked[0] + s.mean_share * float(np.mean(ranked[: s.top_k])) \
+            if len(ranked) > 1 else float(ranked[0])
+        query_keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in query.keywords) if k]
+        matches = keyword_matches(query_keywords, keywords, s.keyword_cutoff)
+        share = sum(m[2] for m in matches) / len(query_keywords) if query_keywords else 0.0
+        score = self._boost_region(text + s.keyword_boost * share * (1.0 - text),
+                                   bool(query.region) and query.region == candidate.region)
+        best = int(np.argmax(scores))
+        shared = sorted(set(words.terms) & set(unit_vectors[best][0].terms))[:6]
+        reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
+            ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
+        return QueryHit(query.id, _clean(score), tuple(reasons))
+
+
+def _clean(score: float) -> float:
+    """A score as reported: clipped to [0, 1] and rounded, so equal-looking scores tie-break by id."""
+    return round(float(min(max(score, 0.0), 1.0)), 6)
+
+
+def _full(candidate: Candidate) -> bool:
+    return candidate.capacity is not None and candidate.load >= candidate.capacity
+
+
+def _year(date: str | None) -> float | None:
+    if not date:
+        return None
+    try:
+        parts = [int(p) for p in str(date)[:10].split("-")]
+    except ValueError:
+        return None
+    return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0.0)
+
+
+class _neg(str):
+    """A string that sorts in reverse, so the heap keeps the smaller id on equal scores."""
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:
+        return str.__lt__(self, other)

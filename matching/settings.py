@@ -1,0 +1,30 @@
+"""The engine's tunable weights, chosen by measurement (see matching/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Weights of fields, channels, aggregation and bounded boosts."""
+
+    title_weight: float = 2.0  # query title and document titles
+    keyword_weight: float = 2.0  # keywords of either side
+    text_weight: float = 1.0  # body text
+    word_share: float = 0.6  # word channel vs character-bigram channel in the lexical score
+    semantic_share: float = 0.25  # latent semantic channel (TruncatedSVD) in the unit score
+    semantic_dims: int = 100
+    semantic_sample: int = 20_000  # units the semantic model learns from (a deterministic sample)
+    top_k: int = 3  # documents averaged with the best one
+    mean_share: float = 0.3  # weight of that mean against the best document
+    recency_floor: float = 0.6  # weight of a candidate's oldest work relative to its newest
+    recency_half_life: float = 6.0  # years
+    keyword_boost: float = 0.0  # score boost for fuzzy keyword matches: measured no gain, so off (reasons only)
+    keyword_cutoff: float = 75.0  # rapidfuzz ratio for two keywords to match (锂电池 ~ 锂离子电池)
+    region_boost: float = 0.1  # bounded: adds at most region_boost / 4
+    min_pool: int = 50
+
+    def to_dict(self) -> dict:
+        """Plain values for saving."""
+        return asdict(self)

@@ -1,0 +1,207 @@
+"""Ranking invariants, filters, reasons, incremental updates and persistence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from matching import Candidate, Document, Matcher, Query
+from matching.persist import load, save
+from tests.matching.conftest import SENTENCES, make_candidates, make_many
+
+QUERY = Query("q", title="锂电池低温快充", text="电解液配方与负极改性，抑制析锂", keywords=("锂电池", "电解液"),
+              region="tianjin")
+texts = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=3).map("，".join)
+
+
+@pytest.fixture(scope="module")
+def engine(candidates):
+    """An engine over the shared candidates."""
+    return Matcher().fit(candidates)
+
+
+def test_best_match_comes_first_with_reasons(engine):
+    """Does the battery expert come first, with shared terms and matched keywords as reasons?"""
+    hits = engine.rank(QUERY, k=5)
+    assert hits[0].candidate_id == "c00"
+    reasons = " ".join(hits[0].reasons)
+    assert "terms:" in reasons and "电解液" in reasons
+    assert "keywords:" in reasons
+
+
+@given(st.integers(0, len(SENTENCES) - 1))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_identical_text_scores_highest(engine, index):
+    """Does a query identical to a candidate's text rank that candidate first with score 1?"""
+    candidate = make_candidates()[index]
+    assume(not candidate.documents)
+    query = Query("same", text=candidate.text, keywords=candidate.keywords)
+    hits = engine.rank(query, k=3)
+    assert hits[0].candidate_id == candidate.id
+    assert hits[0].score == pytest.approx(1.0, abs=1e-4)
+
+
+@given(texts, texts)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_scores_lie_in_unit_interval_and_are_deterministic(engine, title, text):
+    """Are all scores within [0, 1], sorted, tie-broken by id, and the same on every call?"""
+    query = Query("p", title=title, text=text)
+    hits = engine.rank(query, k=0)
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+    assert hits == sorted(hits, key=lambda h: (-h.score, h.candidate_id))
+    assert engine.rank(query, k=0) == hits
+
+
+@given(texts)
+@settings(max_examples=15, deadline=None)
+def test_adding_an_unrelated_candidate_keeps_the_order(text):
+    """Does adding a candidate that shares nothing with the query leave the others' order and scores?"""
+    engine = Matcher().fit(make_candidates())
+    query = Query("p", text=text)
+    before = engine.rank(query, k=0)
+    engine.add(Candidate("zz", text="Quantum chromodynamics lattice gauge 🧪 0123"))
+    after = [h for h in engine.rank(query, k=0) if h.candidate_id != "zz"]
+    assert [h.candidate_id for h in after] == [h.candidate_id for h in before]
+    assert [h.score for h in after] == [h.score for h in before]
+
+
+def test_incremental_updates_equal_a_full_refit():
+    """Do add, update and remove give exactly what a refit (with the same learned model) gives?"""
+    first, rest = make_candidates()[:12], make_candidates()[12:]
+    engine = Matcher().fit(first)
+    for candidate in rest:
+        engine.add(candidate)
+    changed = dataclasses.replace(first[3], text="风电叶片覆冰与光伏热斑巡检")
+    engine.update(changed)
+    engine.remove("c05")
+    final = [changed if c.id == "c03" else c for c in first + rest if c.id != "c05"]
+    refit = Matcher().fit(final, model=engine)
+    for query in (QUERY, Query("w", text="风电叶片覆冰"), Query("x", keywords=("CRISPR-Cas9",))):
+        assert _same(engine, refit, query)
+    assert "c05" not in engine and len(engine) == len(final)
+
+
+def _same(a: Matcher, b: Matcher, query: Query) -> bool:
+    ha, hb = a.rank(query, 0), b.rank(query, 0)
+    return [h.candidate_id for h in ha] == [h.candidate_id for h in hb] and all(
+        abs(x.score - y.score) < 1e-5 for x, y in zip(ha, hb, strict=True))
+
+
+def test_save_then_load_gives_identical_results(engine, tmp_path):
+    """Does a saved index load back with the same hits, reasons and stamp?"""
+    engine.stamp = "profiles-v42"
+    path = tmp_path / "index.npz"
+    save(engine, path)
+    loaded = load(path)
+    assert loaded.stamp == "profiles-v42"
+    for query in (QUERY, Query("t", title="数控机床热误差")):
+        assert loaded.rank(query, k=10) == engine.rank(query, k=10)
+
+
+def test_saved_index_keeps_updating(tmp_path):
+    """Can a loaded index take updates and still match a refit?"""
+    engine = Matcher().fit(make_candidates()[:15])
+    engine.remove("c02")
+    save(engine, tmp_path / "i.npz")
+    loaded = load(tmp_path / "i.npz")
+    loaded.add(make_candidates()[16])
+    direct = Matcher().fit([c for c in make_candidates()[:15] if c.id != "c02"] + [make_candidates()[16]],
+                           model=engine)
+    assert _same(loaded, direct, QUERY)
+
+
+def test_kinds_filter(engine):
+    """Does the kinds filter keep only those kinds?"""
+    hits = engine.rank(QUERY, k=0, kinds={"manager"})
+    assert hits and all(engine.entries[engine.index_of[h.candidate_id]].record.kind == "manager" for h in hits)
+
+
+def test_conflicts_of_interest_are_excluded(engine):
+    """Are candidates of the query's organisation, or on its conflict list, never returned?"""
+    query = dataclasses.replace(QUERY, org="org0", conflicts=("c01",))
+    ids = {h.candidate_id for h in engine.rank(query, k=0)}
+    assert "c01" not in ids
+    assert not any(engine.entries[engine.index_of[i]].record.org == "org0" for i in ids)
+    declared = Matcher().fit([Candidate("x", text="锂离子电池电解液", conflicts=("q",)), Candidate("y", text="锂电池")])
+    assert [h.candidate_id for h in declared.rank(QUERY, k=0)] == ["y"]
+
+
+def test_capacity_rules():
+    """Is a candidate at full load excluded or marked, as asked?"""
+    engine = Matcher().fit([Candidate("full", text="锂离子电池电解液", capacity=2, load=2),
+                            Candidate("free", text="锂电池 电解液 低温", capacity=3, load=1)])
+    assert [h.candidate_id for h in engine.rank(QUERY, k=5, capacity="exclude")] == ["free"]
+    marked = {h.candidate_id: h.reasons for h in engine.rank(QUERY, k=5, capacity="mark")}
+    assert any(r.startswith("capacity: full") for r in marked["full"])
+    with pytest.raises(ValueError):
+        engine.rank(QUERY, capacity="sometimes")
+
+
+def test_region_boost_is_bounded():
+    """Does sharing the query's region lift a score by at most a small bounded amount?"""
+    same = Candidate("a", text="锂离子电池低温电解液", region="tianjin")
+    other = dataclasses.replace(same, id="b", region="hebei")
+    hits = {h.candidate_id: h.score for h in Matcher().fit([same, other]).rank(QUERY, k=5)}
+    assert hits["a"] > hits["b"]
+    assert hits["a"] - hits["b"] <= 0.1 / 4 + 1e-9
+
+
+def test_many_documents_are_scored_one_by_one():
+    """Does one strongly matching paper among many unrelated ones still find its author?"""
+    author = Candidate("author", documents=tuple(Document(t, "", "2020") for t in SENTENCES[5:12])
+                       + (Document("低温电解液抑制锂离子电池析锂", "电解液 低温 快充", "2024"),))
+    generalist = Candidate("generalist", text="电池，材料，工艺，检测，系统，设计，制造，优化，分析")
+    hits = Matcher().fit([author, generalist]).rank(QUERY, k=2)
+    assert hits[0].candidate_id == "author"
+    assert any(r.startswith("document: 低温电解液") for r in hits[0].reasons)
+
+
+def test_recent_documents_weigh_more():
+    """Between two otherwise equal authors, does the one whose matching paper is recent rank first?"""
+    old_paper = Document("低温电解液抑制析锂", "电解液", "2008")
+    new_paper = Document("低温电解液抑制析锂", "电解液", "2024")
+    filler = Document("钢板表面缺陷检测", "", "2016")
+    recent = Candidate("recent", documents=(new_paper, dataclasses.replace(filler, date="2010")))
+    dated = Candidate("dated", documents=(old_paper, dataclasses.replace(filler, date="2024")))
+    hits = Matcher().fit([recent, dated]).rank(QUERY, k=2)
+    assert [h.candidate_id for h in hits] == ["recent", "dated"]
+
+
+def test_rank_queries_uses_the_same_scale(engine, candidates):
+    """Does 'best challenges for this solver' give the same score as 'best solvers for this challenge'?"""
+    queries = [QUERY, Query("t", title="数控机床主轴热误差补偿"), Query("u", title="港口自动驾驶")]
+    by_query = {h.query_id: h.score for h in engine.rank_queries(candidates[0], queries, k=3)}
+    forward = {h.candidate_id: h.score for h in engine.rank(QUERY, k=0)}
+    assert next(iter(by_query)) == "q"
+    assert by_query["q"] == pytest.approx(forward["c00"], abs=1e-4)
+
+
+def test_mixed_language_and_model_numbers(engine):
+    """Are English model numbers inside Chinese text matched?"""
+    assert engine.rank(Query("m", text="Ti-6Al-4V 构件"), k=1)[0].candidate_id == "c14"
+    assert engine.rank(Query("n", text="基于transformer的缺陷"), k=1)[0].candidate_id == "c03"
+    assert engine.rank(Query("o", text="鋰離子電池電解液"), k=1)[0].candidate_id == "c00"
+
+
+def test_semantic_model_is_learned_only_from_enough_text(engine):
+    """Is the latent semantic channel used on a real corpus and left out on a tiny one?"""
+    assert engine.semantic is None
+    assert Matcher().fit(make_many()).semantic is not None
+
+
+def test_semantic_engine_updates_and_persists_exactly(tmp_path):
+    """With the semantic channel on, do incremental updates and save → load still match a refit?"""
+    many = make_many()
+    engine = Matcher().fit(many[:200])
+    for candidate in many[200:]:
+        engine.add(candidate)
+    engine.remove("m010")
+    refit = Matcher().fit([c for c in many if c.id != "m010"], model=engine)
+    save(engine, tmp_path / "s.npz")
+    loaded = load(tmp_path / "s.npz")
+    for query in (QUERY, Query("t", title="数控机床热误差"), Query("u", text="风电 光伏 巡检")):
+        assert _same(engine, refit, query)
+        assert loaded.rank(query, k=20) == engine.rank(query, k=20)
