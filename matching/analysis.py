@@ -32,15 +32,21 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Word terms: jieba words for Chinese runs, whole ASCII terms; no stop words."""
-        out: list[str] = []
-        for chinese, piece in pieces(normalise(text)):
-            out.extend(self._cut(piece) if chinese else ASCII_TERM.findall(piece))
-        return [term for term in out if not is_stop(term)]
+        return self._words(list(pieces(normalise(text))))
 
     def chars(self, text: str) -> list[str]:
         """Character terms: Han bigrams (a lone character stays itself) and whole ASCII terms."""
+        return self._chars(list(pieces(normalise(text))))
+
+    def _words(self, runs: list[tuple[bool, str]]) -> list[str]:
         out: list[str] = []
-        for chinese, piece in pieces(normalise(text)):
+        for chinese, piece in runs:
+            out.extend(self._cut(piece) if chinese else ASCII_TERM.findall(piece))
+        return [term for term in out if not is_stop(term)]
+
+    def _chars(self, runs: list[tuple[bool, str]]) -> list[str]:
+        out: list[str] = []
+        for chinese, piece in runs:
             if not chinese:
                 out.extend(term for term in ASCII_TERM.findall(piece) if not is_stop(term))
             elif len(piece) == 1:
@@ -60,10 +66,9 @@ class Analyzer:
         for text, weight in weighted_texts:
             if not text:
                 continue
-            for term in self.words(text):
-                words[term] += weight
-            for term in self.chars(text):
-                chars[term] += weight
+            runs = list(pieces(normalise(text)))
+            _add(words, Counter(self._words(runs)), weight)
+            _add(chars, Counter(self._chars(runs)), weight)
         return words, chars
 
     def _cut(self, run: str) -> tuple[str, ...]:
@@ -73,6 +78,13 @@ class Analyzer:
             if len(self._cache) < 200_000:
                 self._cache[run] = cached
         return cached
+
+
+def _add(total: Counter, counts: Counter, weight: float) -> None:
+    if weight == 1.0:
+        total.update(counts)
+    else:
+        total.update({term: count * weight for term, count in counts.items()})
 
 
 def _tokenizer_with(words: list[str]) -> jieba.Tokenizer:

@@ -6,8 +6,9 @@ describe exactly the live units, so incremental updates score like a full refit.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 import numpy as np
 from scipy import sparse
@@ -63,17 +64,33 @@ class Channel:
 
     def add_unit(self, counts: Counter) -> int:
         """Append one unit's term counts; return its unit index."""
-        ids = np.fromiter((self._term_id(term) for term in counts), dtype=np.int32, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        order = np.argsort(ids)
+        return self.add_units([counts])[0]
+
+    def add_units(self, bags: list[Counter]) -> list[int]:
+        """Append many units at once (one vocabulary pass, one sort); return their unit indices."""
+        vocab = self.vocab
+        if not isinstance(vocab, defaultdict):
+            vocab = self.vocab = defaultdict(lambda: len(self.vocab), vocab)
+        lengths = np.fromiter((len(bag) for bag in bags), dtype=np.int64, count=len(bags))
+        total = int(lengths.sum())
+        ids = np.array([vocab[term] for bag in bags for term in bag], dtype=np.int32)
+        tf = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=np.float64, count=total)
+        if len(vocab) > len(self.terms):
+            self.terms.extend(islice(vocab, len(self.terms), None))
+        rows = np.repeat(np.arange(len(bags)), lengths)
+        order = np.lexsort((ids, rows))
         ids, sat = ids[order], saturate(tf[order]).astype(np.float32)
-        self.row_ids.append(ids)
-        self.row_sat.append(sat)
-        self.alive.append(True)
-        np.add.at(self.df, ids, 1.0)
-        self.live_units += 1
+        splits = np.cumsum(lengths)[:-1]
+        first = len(self.alive)
+        self.row_ids.extend(np.split(ids, splits) if len(bags) > 1 else [ids])
+        self.row_sat.extend(np.split(sat, splits) if len(bags) > 1 else [sat])
+        self.alive.extend([True] * len(bags))
+        if len(self.terms) > len(self.df):
+            self.df = np.concatenate([self.df, np.zeros(max(len(self.terms) - len(self.df), 1024))])
+        self.df[: len(self.terms)] += np.bincount(ids, minlength=len(self.terms))
+        self.live_units += len(bags)
         self._changed(structure=True)
-        return len(self.alive) - 1
+        return list(range(first, first + len(bags)))
 
     def remove_unit(self, unit: int) -> None:
         """Tombstone a unit and take it out of the statistics."""
@@ -83,15 +100,6 @@ class Channel:
         np.subtract.at(self.df, self.row_ids[unit], 1.0)
         self.live_units -= 1
         self._changed(structure=True)
-
-    def _term_id(self, term: str) -> int:
-        term_id = self.vocab.get(term)
-        if term_id is None:
-            term_id = self.vocab[term] = len(self.terms)
-            self.terms.append(term)
-            if term_id >= len(self.df):
-                self.df = np.concatenate([self.df, np.zeros(max(1024, len(self.df)), dtype=np.float64)])
-        return term_id
 
     def _changed(self, structure: bool) -> None:
         self._idf = None

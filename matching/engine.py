@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +18,7 @@ from matching.semantic import SemanticModel
 from matching.settings import Settings
 
 ENGINE_VERSION = "jiebang-match-1"
+BATCH = 2000  # candidates added to the channels at once during fit
 CAPACITY_RULES = ("ignore", "mark", "exclude")
 
 
@@ -78,15 +79,16 @@ class Matcher:
             self.analyzer = Analyzer(domain_terms(k for c in candidates for k in c.keywords))
         bags = analyse_all(self.analyzer, [self._unit_texts(c) for c in candidates])
         learn = self.semantic is None
-        for candidate, unit_bags in zip(candidates, bags, strict=True):
-            self._insert(candidate, unit_bags, embed=not learn)
+        for start in range(0, len(candidates), BATCH):
+            batch = candidates[start:start + BATCH]
+            self._insert(batch, [next(bags) for _ in batch], embed=not learn)
         references = self._references or (self.words.live_units, self.chars.live_units)
         self.words.reference_units, self.chars.reference_units = references
         self.words._changed(structure=False)
         self.chars._changed(structure=False)
         if learn and self.settings.semantic_share > 0:
             s = self.settings
-            self.semantic = SemanticModel.learn(self.words, s.semantic_dims, s.semantic_sample)
+            self.semantic = SemanticModel.learn(self.words, s.semantic_dims, s.semantic_sample, s.semantic_iterations)
             if self.semantic is not None:
                 self._embedding_blocks = [self.semantic.embed_matrix(self.words.matrix().tocsr())]
         self.stamp = stamp
@@ -96,7 +98,7 @@ class Matcher:
         """Index one more candidate (or replace one with the same id)."""
         if candidate.id in self.index_of:
             self.remove(candidate.id)
-        self._insert(candidate, [self.analyzer.bag(texts) for texts in self._unit_texts(candidate)])
+        self._insert([candidate], [[self.analyzer.bag(texts) for texts in self._unit_texts(candidate)]])
 
     update = add
 
@@ -119,26 +121,28 @@ class Matcher:
     def __contains__(self, candidate_id: str) -> bool:
         return candidate_id in self.index_of
 
-    def _insert(self, candidate: Candidate, unit_bags: list[tuple[Counter, Counter]], embed: bool = True) -> None:
+    def _insert(self, candidates: list[Candidate], bags: list[list[tuple[Counter, Counter]]],
+                embed: bool = True) -> None:
+        """Add candidates and their units to both channels (and the semantic space when learned)."""
         if self.analyzer is None:
             self.analyzer = Analyzer()
-        index = len(self.entries)
-        units = []
-        weights = self._recency(candidate)
-        titles = [None] + [d.title for d in candidate.documents] if self._has_profile_unit(candidate) else [
-            d.title for d in candidate.documents]
-        for (words, chars), weight, title in zip(unit_bags, weights, titles, strict=True):
-            unit = self.words.add_unit(words)
-            self.chars.add_unit(chars)
-            if embed and self.semantic is not None:
-                self._embedding_blocks.append(self.semantic.embed(words)[None, :])
-            self.unit_owner.append(index)
-            self.unit_weight.append(weight)
-            self.unit_title.append(title)
-            units.append(unit)
-        keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
-        self.entries.append(Entry(candidate, units, keywords))
-        self.index_of[candidate.id] = index
+        unit_words = [words for unit_bags in bags for words, _chars in unit_bags]
+        units = self.words.add_units(unit_words)
+        self.chars.add_units([chars for unit_bags in bags for _words, chars in unit_bags])
+        if embed and self.semantic is not None and unit_words:
+            self._embedding_blocks.append(np.vstack([self.semantic.embed(words) for words in unit_words]))
+        position = 0
+        for candidate, unit_bags in zip(candidates, bags, strict=True):
+            index = len(self.entries)
+            mine = units[position:position + len(unit_bags)]
+            position += len(unit_bags)
+            titles = ([None] if self._has_profile_unit(candidate) else []) + [d.title for d in candidate.documents]
+            self.unit_owner.extend([index] * len(mine))
+            self.unit_weight.extend(self._recency(candidate))
+            self.unit_title.extend(titles)
+            keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
+            self.entries.append(Entry(candidate, mine, keywords))
+            self.index_of[candidate.id] = index
         self.changes += 1
         self._arrays = None
 
@@ -172,20 +176,21 @@ class Matcher:
 
     # --- ranking ----------------------------------------------------------------------------
 
-    def query_vectors(self, query: Query) -> tuple[QueryVector, QueryVector]:
-        """The query in both channels, fields weighted."""
+    def query_vectors(self, query: Query) -> tuple[QueryVector, QueryVector, np.ndarray | None]:
+        """The query in both channels, fields weighted, and its semantic vector (None without a model)."""
         s = self.settings
         words, chars = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
                                           (" ; ".join(query.keywords), s.keyword_weight)])
-        return self.words.vector(words), self.chars.vector(chars)
+        embedding = self.semantic.embed(words) if self.semantic is not None else None
+        return self.words.vector(words), self.chars.vector(chars), embedding
 
     def rank(self, query: Query, k: int = 20, kinds: Iterable[str] | None = None,
              exclude: Iterable[str] = (), capacity: str = "ignore") -> list[Hit]:
         """The best k candidates for the query (k=0: every candidate with a score above 0)."""
         if capacity not in CAPACITY_RULES:
             raise ValueError(f"capacity must be one of {CAPACITY_RULES}")
-        words, chars = self.query_vectors(query)
-        unit_scores = self._unit_scores(words, chars, self.query_embedding(query))
+        words, chars, embedding = self.query_vectors(query)
+        unit_scores = self._unit_scores(words, chars, embedding)
         best = np.zeros(len(self.entries))
         if len(unit_scores):
             np.maximum.at(best, self.arrays()["owner"], unit_scores)
@@ -212,15 +217,6 @@ class Matcher:
         if len(self._embedding_blocks) > 1:
             self._embedding_blocks = [np.vstack(self._embedding_blocks)]
         return self._embedding_blocks[0]
-
-    def query_embedding(self, query: Query) -> np.ndarray | None:
-        """The query's semantic vector (None without a semantic model)."""
-        if self.semantic is None:
-            return None
-        s = self.settings
-        words, _chars = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
-                                           (" ; ".join(query.keywords), s.keyword_weight)])
-        return self.semantic.embed(words)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Per-candidate and per-unit columns for vectorised filtering, rebuilt after changes."""
@@ -274,10 +270,9 @@ class Matcher:
              query_keywords: list[str], k: int) -> list[Scored]:
         """Exact top k: visit candidates by their best unit, stop when no later one can enter."""
         candidates = np.flatnonzero(eligible & (best > 0) if k else eligible)
-        candidates = candidates[np.lexsort((self.arrays()["id_rank"][candidates], -best[candidates]))]
         heap: list[tuple[float, str, int]] = []
         results: dict[int, Scored] = {}
-        for index in candidates.tolist():
+        for index in self._by_best(candidates, best, k):
             if k and len(heap) >= k and heap[0][0] > self._upper_bound(best[index]):
                 break
             item = self._exact(query, index, unit_scores, query_keywords)
@@ -289,6 +284,18 @@ class Matcher:
                 heapq.heapreplace(heap, key)
         chosen = [results[i] for _s, _id, i in heap if not k or results[i].score > 0]
         return sorted(chosen, key=lambda s: (-s.score, self.entries[s.index].record.id))
+
+    def _by_best(self, candidates: np.ndarray, best: np.ndarray, k: int) -> Iterator[int]:
+        """Candidates by best unit score (then id): a partial sort of the front, the rest only if needed."""
+        id_rank = self.arrays()["id_rank"]
+        front = max(self.settings.min_pool, 8 * k) if k else len(candidates)
+        if len(candidates) > front:
+            split = np.argpartition(-best[candidates], front)
+            head, tail = candidates[split[:front]], candidates[split[front:]]
+        else:
+            head, tail = candidates, candidates[:0]
+        for part in (head, tail):
+            yield from part[np.lexsort((id_rank[part], -best[part]))].tolist()
 
     def _exact(self, query: Query, index: int, unit_scores: np.ndarray, query_keywords: list[str]) -> Scored:
         s = self.settings
@@ -350,8 +357,7 @@ class Matcher:
 
     def _score_pair(self, query: Query, candidate: Candidate, unit_vectors, weights, keywords) -> QueryHit:
         s = self.settings
-        words, chars = self.query_vectors(query)
-        embedding = self.query_embedding(query)
+        words, chars, embedding = self.query_vectors(query)
         scores = []
         for (w, c, e), weight in zip(unit_vectors, weights, strict=True):
             score = s.word_share * words.cosine(w) + (1 - s.word_share) * chars.cosine(c)

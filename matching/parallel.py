@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -15,16 +16,19 @@ _worker: Analyzer | None = None
 UnitTexts = list[list[tuple[str, float]]]
 
 
-def analyse_all(analyzer: Analyzer, candidates: list[UnitTexts]) -> list[list[tuple[Counter, Counter]]]:
-    """Term bags of every unit of every candidate, in order; in worker processes when it pays."""
+def analyse_all(analyzer: Analyzer, candidates: list[UnitTexts]) -> Iterator[list[tuple[Counter, Counter]]]:
+    """Term bags of every unit of every candidate, in order, streamed; in worker processes when it pays."""
     workers = min(os.cpu_count() or 1, 8)
     if len(candidates) < PARALLEL_FROM or workers < 2:
-        return [[analyzer.bag(texts) for texts in units] for units in candidates]
-    chunk = max(200, len(candidates) // (workers * 8))
-    batches = [candidates[i:i + chunk] for i in range(0, len(candidates), chunk)]
+        for units in candidates:
+            yield [analyzer.bag(texts) for texts in units]
+        return
+    chunk = 500
+    batches = (candidates[i:i + chunk] for i in range(0, len(candidates), chunk))
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start,
                              initargs=(analyzer.dictionary,)) as pool:
-        return [bags for batch in pool.map(_analyse_batch, batches) for bags in batch]
+        for batch in pool.map(_analyse_batch, batches):
+            yield from batch
 
 
 def _start(dictionary: list[str]) -> None:

@@ -29,7 +29,7 @@ class SemanticModel:
         self.components = components.astype(np.float32)
 
     @classmethod
-    def learn(cls, channel: Channel, dims: int, sample: int, seed: int = 0) -> SemanticModel | None:
+    def learn(cls, channel: Channel, dims: int, sample: int, iterations: int = 7, seed: int = 0) -> SemanticModel | None:
         """Fit on (a deterministic sample of) the live units; None when there is too little text."""
         matrix = channel.matrix().tocsr()
         live = np.flatnonzero(np.asarray(channel.alive))
@@ -41,7 +41,7 @@ class SemanticModel:
         dims = min(dims, len(live) // 4, vocabulary - 1)
         idf = channel.idf().copy()
         weighted = normalize(matrix[live][:, :vocabulary].multiply(idf).tocsr())
-        svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=5)
+        svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=iterations)
         svd.fit(weighted)
         return cls(list(channel.terms[:vocabulary]), idf, svd.components_)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (never timed assertions in tests)."""

@@ -1,0 +1,85 @@
+"""One measurement in a fresh process (so peak memory is its own): `python -m bench.measure SYSTEM N`."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.corpus import candidates, queries
+from matching import Matcher
+from matching.baselines import candidate_text, query_text
+from matching.persist import load, save
+from matching.text import tokenize
+
+QUERIES = 200
+
+
+def engine(n: int) -> dict:
+    """Build, rank, save, load, update: the Jiebang engine."""
+    cands, qs = candidates(n), queries(QUERIES)
+    started = time.perf_counter()
+    matcher = Matcher().fit(cands)
+    build = time.perf_counter() - started
+    matcher.rank(qs[0], 20)  # warm
+    latencies = _time(lambda q: matcher.rank(q, 20), qs)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.npz"
+        save(matcher, path)
+        started = time.perf_counter()
+        load(path)
+        loading = time.perf_counter() - started
+    extra = candidates(50, seed=99)
+    update = [_once(lambda c=c: matcher.add(c)) for c in extra]
+    return {"build_s": build, "p50_ms": np.percentile(latencies, 50), "p95_ms": np.percentile(latencies, 95),
+            "load_s": loading, "update_ms": float(np.median(update)) * 1000, "first_rank_after_update_ms":
+            _once(lambda: matcher.rank(qs[1], 20)) * 1000}
+
+
+def bm25s_baseline(n: int) -> dict:
+    """The same corpus and tokeniser in bm25s: tokenising + indexing, then retrieval."""
+    import bm25s
+
+    cands, qs = candidates(n), queries(QUERIES)
+    started = time.perf_counter()
+    tokens = [tokenize(candidate_text(c)) for c in cands]
+    tokenised = time.perf_counter() - started
+    retriever = bm25s.BM25()
+    retriever.index(tokens, show_progress=False)
+    build = time.perf_counter() - started
+    query_tokens = [tokenize(query_text(q)) or ["_"] for q in qs]
+    retriever.retrieve([query_tokens[0]], k=20, show_progress=False)
+
+    def rank(i: int) -> None:
+        retriever.retrieve([tokenize(query_text(qs[i])) or ["_"]], k=20, show_progress=False)
+
+    latencies = _time(rank, range(len(qs)))
+    return {"build_s": build, "tokenise_s": tokenised, "p50_ms": np.percentile(latencies, 50),
+            "p95_ms": np.percentile(latencies, 95)}
+
+
+def _time(run, items) -> list[float]:
+    out = []
+    for item in items:
+        started = time.perf_counter()
+        run(item)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def _once(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    system, size = sys.argv[1], int(sys.argv[2])
+    result = {"engine": engine, "bm25s": bm25s_baseline}[system](size)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({k: float(v) for k, v in result.items()}))

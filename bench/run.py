@@ -1,0 +1,34 @@
+"""`make bench`: the engine against bm25s on 1k, 10k and 100k candidates, printed as a table."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000 10000 100000").split()]
+
+
+def measure(system: str, size: int) -> dict:
+    """Run one measurement in its own process."""
+    out = subprocess.run([sys.executable, "-m", "bench.measure", system, str(size)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Print the Markdown table."""
+    print("| candidates | system | build s | rank p50 ms | rank p95 ms | peak MB | load s | add one ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    for size in SIZES:
+        ours, theirs = measure("engine", size), measure("bm25s", size)
+        print(f"| {size:,} | Jiebang engine | {ours['build_s']:.1f} | {ours['p50_ms']:.1f} | {ours['p95_ms']:.1f} "
+              f"| {ours['peak_mb']:.0f} | {ours['load_s']:.2f} | {ours['update_ms']:.1f} |", flush=True)
+        print(f"| {size:,} | bm25s (same jieba tokens) | {theirs['build_s']:.1f} (tokenising "
+              f"{theirs['tokenise_s']:.1f}) | {theirs['p50_ms']:.1f} | {theirs['p95_ms']:.1f} "
+              f"| {theirs['peak_mb']:.0f} | – | – |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
