@@ -29,7 +29,8 @@ class SemanticModel:
         self.components = components.astype(np.float32)
 
     @classmethod
-    def learn(cls, channel: Channel, dims: int, sample: int, iterations: int = 7, seed: int = 0) -> SemanticModel | None:
+    def learn(cls, channel: Channel, dims: int, sample: int, iterations: int = 7,
+              seed: int = 0) -> SemanticModel | None:
         """Fit on (a deterministic sample of) the live units; None when there is too little text."""
         matrix = channel.matrix().tocsr()
         live = np.flatnonzero(np.asarray(channel.alive))
