@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup db run test test-sqlite test-postgres test-browser lint bench clean translations
+.PHONY: setup db run test test-sqlite test-postgres lint bench eval clean translations
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,20 @@ test-sqlite: setup
 test-postgres: setup
 	JIEBANG_TEST_DB=postgres $(BIN)/python -m pytest tests/webapp tests/models -m "not browser"
 
+bench: setup
+	$(BIN)/python -m bench.run
+
+CSL ?= ../shared/data/csl-dev.jsonl
+eval: setup
+	$(BIN)/python -m matching evalsets --csl $(CSL) --out build/eval >/dev/null
+	@for set in keywords title mixed profiles; do \
+	  echo "### $$set"; \
+	  $(BIN)/python -m matching evaluate --baselines --candidates build/eval/$$set/candidates.jsonl \
+	    --queries build/eval/$$set/queries.jsonl --qrels build/eval/$$set/qrels.jsonl; \
+	done
+
 lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build

@@ -53,10 +53,10 @@ def load(path: str | Path) -> Matcher:
         if meta.get("format") != FORMAT:
             raise ValueError(f"{path}: index format {meta.get('format')} is not {FORMAT}")
         matcher = Matcher(Analyzer(meta["dictionary"]), Settings(**meta["settings"]))
-        matcher.words = _channel(meta["terms"]["words"], data, "words")
-        matcher.chars = _channel(meta["terms"]["chars"], data, "chars")
-        matcher.words.reference_units = meta["reference"]["words"]
-        matcher.chars.reference_units = meta["reference"]["chars"]
+        for name in ("words", "chars"):
+            channel = Channel.adopt(meta["terms"][name], data[f"{name}_ids"], data[f"{name}_sat"],
+                                    data[f"{name}_lengths"], meta["reference"][name])
+            setattr(matcher, name, channel)
         if meta["semantic_terms"] is not None:
             matcher.semantic = SemanticModel(meta["semantic_terms"], data["semantic_idf"],
                                              data["semantic_components"])
@@ -75,20 +75,6 @@ def load(path: str | Path) -> Matcher:
     for channel in (matcher.words, matcher.chars):
         channel.norms(channel.matrix())
     return matcher
-
-
-def _channel(terms: list[str], data, name: str) -> Channel:
-    channel = Channel(vocab={t: i for i, t in enumerate(terms)}, terms=list(terms))
-    lengths = data[f"{name}_lengths"]
-    splits = np.cumsum(lengths)[:-1]
-    channel.row_ids = np.split(data[f"{name}_ids"], splits) if len(lengths) else []
-    channel.row_sat = np.split(data[f"{name}_sat"], splits) if len(lengths) else []
-    channel.alive = [True] * len(lengths)
-    channel.live_units = len(lengths)
-    channel.df = np.zeros(max(len(terms), 1), dtype=np.float64)
-    if len(lengths):
-        np.add.at(channel.df, data[f"{name}_ids"], 1.0)
-    return channel
 
 
 def _candidate(record: dict) -> Candidate:

@@ -54,3 +54,47 @@ class CuratorDecision(SQLModel, table=True):
     reject_reason: RejectReason | None = Field(default=None, sa_type=enum_type(RejectReason))
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class DecisionCreate(SQLModel):
+    """A curator's decision on one candidate."""
+
+    profile_id: int
+    decision: Decision
+    reject_reason: RejectReason | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+class DecisionRead(SQLModel):
+    """A stored decision as the API shows it."""
+
+    id: int
+    challenge_id: int
+    profile_id: int
+    curator_id: int
+    decision: Decision
+    reject_reason: RejectReason | None
+    note: str
+    created_at: dt.datetime
+
+
+class RankedCandidate(SQLModel):
+    """One ranked candidate for a challenge, with what explains the rank."""
+
+    rank: int
+    profile_id: int
+    name: str
+    kind: str
+    score: float
+    reasons: list[str]
+    region: str
+    organisation: str
+    recommendation_id: int
+    decision: Decision | None = None
+
+
+class RankedCandidateList(SQLModel):
+    """A ranking of one kind of candidate."""
+
+    engine_version: str
+    items: list[RankedCandidate]

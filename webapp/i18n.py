@@ -55,10 +55,29 @@ DOCUMENT_LABELS = {
     "project": ("项目", "Project"),
     "service_record": ("服务记录", "Service record"),
 }
+DECISION_LABELS = {
+    "recommend": ("推荐", "Recommend"),
+    "shortlist": ("入围", "Shortlist"),
+    "reject": ("不推荐", "Reject"),
+}
+REJECT_LABELS = {
+    "off_topic": ("方向不符", "Off-topic"),
+    "no_capacity": ("无承接能力", "No capacity"),
+    "conflict": ("存在利益冲突", "Conflict of interest"),
+    "too_junior": ("经验不足", "Too junior"),
+    "other": ("其他", "Other"),
+}
+REASON_LABELS = {
+    "terms": ("共同术语", "Shared terms"),
+    "keywords": ("匹配关键词", "Matching keywords"),
+    "document": ("最相关成果", "Best-matching document"),
+    "region": ("同一地区", "Same region"),
+    "capacity": ("承接已满", "At capacity"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
-    "document": DOCUMENT_LABELS,
+    "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
 }
 
 
@@ -81,6 +100,14 @@ def label(table: str, code: object) -> str:
     return pair[0] if str(get_locale()) == "zh" else pair[1]
 
 
+def reason(text: str) -> str:
+    """An engine reason ("terms: 电解液, 析锂") with its label in the current language."""
+    key, _sep, rest = text.partition(": ")
+    if key == "region":
+        rest = label("region", rest)
+    return f"{label('reason', key)}：{rest}" if key in REASON_LABELS else text
+
+
 def choices(table: str) -> list[tuple[str, str]]:
     """(code, label) pairs for a select box."""
     return [(code, label(table, code)) for code in TABLES[table]]
@@ -89,4 +116,4 @@ def choices(table: str) -> list[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel and expose the helpers to templates."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(label=label, choices=choices, get_locale=get_locale)
+    app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.blueprints import account, achievements, bids, challenges, government, home, profiles
+from webapp.blueprints import account, achievements, bids, challenges, curation, government, home, profiles
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
-    for module in (home, account, challenges, bids, government, profiles, achievements):
+    for module in (home, account, challenges, bids, government, profiles, achievements, curation):
         app.register_blueprint(module.bp)

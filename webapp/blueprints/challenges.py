@@ -13,6 +13,7 @@ from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, run_form
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
+from webapp.services import curation
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
 from webapp.services.errors import ValidationError
 from webapp.validation import parse
@@ -58,6 +59,8 @@ def detail(challenge_id: int):
         owner=is_owner(current_user, challenge),
         open_bid=bid_service.open_bid_of(session, current_user.id, challenge.id),
         can_bid=current_user.has("solver") and bid_service.open_for_bids(challenge),
+        recommended=curation.recommended(session, challenge.id)
+        if is_owner(current_user, challenge) or current_user.has(*curation.CURATORS) else [],
     )
 
 

@@ -11,6 +11,7 @@ from models.challenges import Bid, Challenge, ChallengeStatus
 from models.profiles import Achievement, Profile
 from webapp import db
 from webapp.i18n import LANGUAGES
+from webapp.services import curation
 
 bp = Blueprint("home", __name__)
 
@@ -28,7 +29,9 @@ def index():
         "profiles": session_.exec(select(func.count()).select_from(Profile)).one(),
         "achievements": session_.exec(select(func.count()).select_from(Achievement)).one(),
     }
-    return render_template("index.html", figures=figures, user=current_user)
+    for_you = curation.challenges_for(session_, current_user) if current_user.is_authenticated and \
+        current_user.has("solver") else []
+    return render_template("index.html", figures=figures, user=current_user, for_you=for_you)
 
 
 @bp.route("/lang/<code>")

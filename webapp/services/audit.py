@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel
 
 from models.audit import AuditEvent
+from models.common import utcnow
 
 
 def snapshot(record: SQLModel, *fields: str) -> dict[str, Any]:
@@ -22,3 +23,16 @@ def record_event(session: Session, actor_id: int | None, action: str, record: SQ
                        entity_id=record.id, before=before, after=after)
     session.add(event)
     return event
+
+
+def apply_update(session: Session, actor_id: int, record: SQLModel, data: SQLModel, action: str) -> dict[str, Any]:
+    """Apply the fields set in a partial-update schema to `record`, stamp it, audit before → after."""
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    before = snapshot(record, *changes)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    if hasattr(record, "updated_at"):
+        record.updated_at = utcnow()
+    session.add(record)
+    record_event(session, actor_id, action, record, before, snapshot(record, *changes))
+    return changes

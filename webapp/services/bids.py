@@ -21,7 +21,7 @@ from models.challenges import (
 from models.common import utcnow
 from webapp.auth import Account
 from webapp.services.access import can_see_all_bids, can_see_bid
-from webapp.services.audit import record_event, snapshot
+from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.challenges import decline_open_bids, get_challenge, move
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 
@@ -86,13 +86,7 @@ def update_bid(session: Session, user: Account, bid_id: int, data: BidUpdate) ->
     bid, challenge = own_open_bid(session, user, bid_id)
     if not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    before = snapshot(bid, *changes)
-    for name, value in changes.items():
-        setattr(bid, name, value)
-    bid.updated_at = utcnow()
-    session.add(bid)
-    record_event(session, user.id, "bid.updated", bid, before, snapshot(bid, *changes))
+    apply_update(session, user.id, bid, data, "bid.updated")
     return bid
 
 

@@ -25,7 +25,7 @@ from models.challenges import (
 from models.common import utcnow
 from webapp.auth import Account
 from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner
-from webapp.services.audit import record_event, snapshot
+from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 
 SORTS = {
@@ -103,14 +103,8 @@ def update_challenge(session: Session, user: Account, challenge_id: int,
     challenge = owned_challenge(session, user, challenge_id)
     if challenge.status not in EDITABLE_STATUSES:
         raise InvalidTransition(_("Only drafts and rejected challenges can be edited."))
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    before = snapshot(challenge, *changes)
-    for name, value in changes.items():
-        setattr(challenge, name, value)
+    apply_update(session, user.id, challenge, data, "challenge.updated")
     challenge.search_text = search_text(challenge)
-    challenge.updated_at = utcnow()
-    session.add(challenge)
-    record_event(session, user.id, "challenge.updated", challenge, before, snapshot(challenge, *changes))
     if challenge.status == ChallengeStatus.REJECTED:
         move(session, user, challenge, ChallengeStatus.DRAFT, "challenge.reopened")
     return challenge

@@ -17,7 +17,7 @@ from models.profiles import (
     ProfileUpdate,
 )
 from webapp.auth import Account
-from webapp.services.audit import record_event, snapshot
+from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import NotFound, PermissionDenied
 
 
@@ -40,13 +40,7 @@ def get_profile(session: Session, profile_id: int) -> Profile:
 def update_profile(session: Session, user: Account, data: ProfileUpdate) -> Profile:
     """Edit the user's own profile."""
     profile = own_profile(session, user)
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    before = snapshot(profile, *changes)
-    for name, value in changes.items():
-        setattr(profile, name, value)
-    profile.updated_at = utcnow()
-    session.add(profile)
-    record_event(session, user.id, "profile.updated", profile, before, snapshot(profile, *changes))
+    apply_update(session, user.id, profile, data, "profile.updated")
     return profile
 
 
@@ -76,6 +70,8 @@ def delete_document(session: Session, user: Account, document_id: int) -> None:
         raise NotFound(_("No such document."))
     record_event(session, user.id, "document.deleted", document, snapshot(document, "title", "kind"), None)
     session.delete(document)
+    profile.updated_at = utcnow()
+    session.add(profile)
 
 
 def create_achievement(session: Session, user: Account, data: AchievementCreate) -> Achievement:

@@ -1,0 +1,183 @@
+"""Curation: ranked candidates with reasons, conflicts of interest, decisions, recommendations, freshness."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+from werkzeug.security import generate_password_hash
+
+from models.accounts import OrgKind, Role
+from models.common import Region
+from models.curation import CuratorDecision, Recommendation
+from models.profiles import Profile
+from tests.world import PASSWORD, World
+from webapp import create_app, db
+from webapp.services import accounts
+
+EXPERT = "精密齿轮成形磨削与砂轮修整，RV减速器摆线轮齿形误差在机测量与补偿"
+
+
+def add_solver(world, nick: str, org_name: str, expertise: str, kind: OrgKind = OrgKind.UNIVERSITY) -> int:
+    """A solver with a profile; returns the profile id."""
+    with world.app.app_context():
+        session = db.session()
+        org = accounts.find_or_create_org(session, org_name, kind, Region.TIANJIN)
+        user = accounts.create_user(session, f"{nick}@example.cn", nick,
+                                    generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+                                    [Role.SOLVER], org, Region.TIANJIN)
+        profile = session.exec(select(Profile).where(Profile.user_id == user.id)).one()
+        profile.expertise, profile.keywords = expertise, ["RV减速器", "磨削"]
+        session.add(profile)
+        session.commit()
+        return profile.id
+
+
+@pytest.fixture
+def curated(world):
+    """A published challenge with an expert, an unrelated solver, and an expert inside the enterprise."""
+    ids = {
+        "expert": add_solver(world, "expert", "燕山大学", EXPERT),
+        "unrelated": add_solver(world, "unrelated", "天津中医药大学", "中药配方颗粒特征图谱与含量测定"),
+        "insider": add_solver(world, "insider", "津门精密机械有限公司", EXPERT, OrgKind.ENTERPRISE),
+    }
+    world.api("solver", "PATCH", "/profiles/me", {"expertise": "齿轮磨削工艺与砂轮修整参数优化"})
+    ids["solver"] = world.api("solver", "GET", "/profiles/me").json["id"]
+    ids["challenge"] = world.challenge("published")
+    return ids
+
+
+def ranked(world, nick: str, cid: int, kind: str = "solver"):
+    """The API's ranking for a challenge, as `nick` sees it."""
+    return world.api(nick, "GET", f"/challenges/{cid}/candidates?kind={kind}")
+
+
+def test_manager_sees_solvers_ranked_with_reasons(world, curated):
+    """Does a manager see the expert first, with a score and readable reasons?"""
+    response = ranked(world, "manager", curated["challenge"])
+    assert response.status_code == 200
+    items = response.json["items"]
+    assert items[0]["profile_id"] == curated["expert"]
+    assert 0 < items[0]["score"] <= 1
+    assert any(r.startswith("terms:") for r in items[0]["reasons"])
+    assert response.json["engine_version"]
+
+
+def test_conflicts_of_interest_never_appear(world, curated):
+    """Is a candidate from the enterprise's own organisation never shown, in the API or on the page?"""
+    ids = [i["profile_id"] for i in ranked(world, "manager", curated["challenge"]).json["items"]]
+    assert curated["insider"] not in ids
+    page = world.login("manager").get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    assert f'data-profile="{curated["insider"]}"' not in page
+    assert f'data-profile="{curated["expert"]}"' in page
+
+
+def test_each_shown_ranking_is_stored(world, curated):
+    """Is every shown ranking stored as Recommendation rows with score, reasons and engine version?"""
+    items = ranked(world, "manager", curated["challenge"]).json["items"]
+    with world.app.app_context():
+        rows = db.session().exec(select(Recommendation).where(
+            Recommendation.challenge_id == curated["challenge"])).all()
+        assert len(rows) == len(items)
+        top = next(r for r in rows if r.rank == 1)
+        assert top.profile_id == items[0]["profile_id"] and top.reasons and top.engine_version
+
+
+def test_rejected_candidate_never_returns(world, curated):
+    """After a manager rejects a candidate for a challenge, is it gone from that challenge's ranking?"""
+    cid = curated["challenge"]
+    decision = world.api("manager", "POST", f"/challenges/{cid}/decisions",
+                         {"profile_id": curated["expert"], "decision": "reject", "reject_reason": "no_capacity"})
+    assert decision.status_code == 201
+    ids = [i["profile_id"] for i in ranked(world, "manager", cid).json["items"]]
+    assert curated["expert"] not in ids
+    other = world.challenge("published")
+    assert curated["expert"] in [i["profile_id"] for i in ranked(world, "manager", other).json["items"]]
+
+
+def test_reject_needs_a_reason(world, curated):
+    """Does rejecting without a structured reason answer 422, and 'other' need a note?"""
+    cid = curated["challenge"]
+    body = {"profile_id": curated["expert"], "decision": "reject"}
+    assert world.api("manager", "POST", f"/challenges/{cid}/decisions", body).status_code == 422
+    body["reject_reason"] = "other"
+    assert world.api("manager", "POST", f"/challenges/{cid}/decisions", body).status_code == 422
+
+
+def test_decisions_are_history(world, curated):
+    """Are decisions kept, never overwritten, with the latest shown?"""
+    cid = curated["challenge"]
+    for decision in ("shortlist", "recommend"):
+        world.api("manager", "POST", f"/challenges/{cid}/decisions",
+                  {"profile_id": curated["expert"], "decision": decision, "note": "擅长摆线轮磨削"})
+    with world.app.app_context():
+        count = db.session().exec(select(func.count()).select_from(CuratorDecision)).one()
+    assert count == 2
+    items = ranked(world, "manager", cid).json["items"]
+    assert next(i for i in items if i["profile_id"] == curated["expert"])["decision"] == "recommend"
+
+
+def test_enterprise_sees_recommendation_with_note(world, curated):
+    """Does the enterprise see the manager's recommended candidate and note on its challenge page?"""
+    cid = curated["challenge"]
+    world.login("manager").post(f"/challenges/{cid}/candidates/{curated['expert']}",
+                                data={"decision": "recommend", "note": "摆线轮磨削经验丰富"})
+    page = world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)
+    assert "技术经理人推荐" in page and "摆线轮磨削经验丰富" in page and "expert" in page
+
+
+def test_withdrawn_solver_is_not_proposed(world, curated):
+    """Is a solver who withdrew a bid on the challenge left out of its ranking?"""
+    cid = curated["challenge"]
+    bid = world.bid(cid, "solver")
+    world.api("solver", "POST", f"/bids/{bid}/withdraw")
+    assert curated["solver"] not in [i["profile_id"] for i in ranked(world, "manager", cid).json["items"]]
+
+
+@pytest.mark.parametrize("nick,status", [("owner", 200), ("solver", 403), ("manager", 200),
+                                         ("commissioner", 403), ("government", 200)])
+def test_who_sees_ranked_candidates(world, curated, nick, status):
+    """Who may see ranked candidates (ARCHITECTURE: owner to view, managers, government)?"""
+    assert ranked(world, nick, curated["challenge"]).status_code == status
+    assert world.login(nick).get(f"/challenges/{curated['challenge']}/candidates").status_code == status
+
+
+@pytest.mark.parametrize("nick,status", [("owner", 403), ("solver", 403), ("manager", 201),
+                                         ("commissioner", 403), ("government", 201)])
+def test_who_may_curate(world, curated, nick, status):
+    """Who may record a curation decision?"""
+    response = world.api(nick, "POST", f"/challenges/{curated['challenge']}/decisions",
+                         {"profile_id": curated["expert"], "decision": "shortlist"})
+    assert response.status_code == status
+
+
+def test_other_enterprise_cannot_curate_unknown_challenge(world, curated):
+    """Is a draft's ranking unknown (404) to everyone but its owner?"""
+    draft = world.challenge("draft")
+    assert ranked(world, "manager", draft).status_code == 404
+
+
+def test_challenges_for_you_on_the_solver_home(world, curated):
+    """Does a solver's home page list challenges ranked for their profile, with the match?"""
+    page = world.login("solver").get("/").get_data(as_text=True)
+    assert "为你推荐的榜单" in page and "高精度减速器齿轮磨削工艺优化" in page
+
+
+def test_profile_edit_reaches_another_worker(tmp_path):
+    """Does a profile edited through one worker change the ranking another worker serves, at once?"""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    config = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False}
+    first, second = create_app(config), create_app(config)
+    with first.app_context():
+        db.create_all()
+    world = World.build(first)
+    add_solver(world, "expert", "燕山大学", EXPERT)
+    cid = world.challenge("published")
+    reader = second.test_client()
+    before = reader.get(f"/api/v1/challenges/{cid}/candidates", headers=world.headers("manager")).json["items"]
+    world.api("other_solver", "PATCH", "/profiles/me", {"expertise": EXPERT + "，摆线轮磨削，齿形误差补偿"})
+    after = reader.get(f"/api/v1/challenges/{cid}/candidates", headers=world.headers("manager")).json["items"]
+    edited = world.api("other_solver", "GET", "/profiles/me").json["id"]
+    assert edited not in [i["profile_id"] for i in before]
+    assert edited in [i["profile_id"] for i in after[:2]]
+    for app in (first, second):
+        app.extensions["engine"].dispose()

@@ -1,0 +1,50 @@
+"""Curation endpoints: ranked candidates for a challenge, and curators' decisions."""
+
+from __future__ import annotations
+
+from flask_login import current_user, login_required
+from sqlmodel import Field, SQLModel
+
+from matching import ENGINE_VERSION
+from models.curation import DecisionCreate, DecisionRead, RankedCandidate, RankedCandidateList
+from models.profiles import ProfileKind
+from webapp import db
+from webapp.api.base import body, bp, query, responses, spec
+from webapp.services import curation
+
+TAG = "curation"
+
+
+class CandidateSearch(SQLModel):
+    """Which kind of candidate, and how many."""
+
+    kind: ProfileKind = ProfileKind.SOLVER
+    k: int = Field(default=20, ge=1, le=100)
+
+
+@bp.get("/challenges/<int:challenge_id>/candidates")
+@login_required
+@spec.validate(query=CandidateSearch, resp=responses(200, RankedCandidateList, 403, 404, 422), tags=[TAG])
+def ranked_candidates(challenge_id: int):
+    """Candidates ranked by the engine for a challenge, with reasons (conflicts of interest excluded)."""
+    search = query()
+    rows = curation.ranked_candidates(db.session(), current_user, challenge_id, search.kind, search.k)
+    db.commit()
+    items = [RankedCandidate(rank=r.rank, profile_id=r.profile.id, name=r.profile.display_name,
+                             kind=r.profile.kind.value, score=r.hit.score, reasons=list(r.hit.reasons),
+                             region=r.profile.region.value, organisation=r.organisation,
+                             recommendation_id=r.recommendation_id,
+                             decision=r.decision.decision if r.decision else None) for r in rows]
+    return RankedCandidateList(engine_version=ENGINE_VERSION, items=items)
+
+
+@bp.post("/challenges/<int:challenge_id>/decisions")
+@login_required
+@spec.validate(json=DecisionCreate, resp=responses(201, DecisionRead, 403, 404, 422), tags=[TAG])
+def decide(challenge_id: int):
+    """Recommend, shortlist or reject a candidate (technical managers and government)."""
+    data = body()
+    row = curation.decide(db.session(), current_user, challenge_id, data.profile_id, data.decision,
+                          data.reject_reason, data.note)
+    db.commit()
+    return DecisionRead.model_validate(row, from_attributes=True), 201

@@ -1,0 +1,55 @@
+"""Curation pages (技术经理人): ranked candidates with reasons, and decisions on them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from models.curation import Decision, RejectReason
+from models.profiles import ProfileKind
+from webapp import db
+from webapp.services import curation
+from webapp.services.access import is_owner
+from webapp.services.errors import ValidationError
+
+bp = Blueprint("curation", __name__)
+
+
+@bp.route("/challenges/<int:challenge_id>/candidates")
+@login_required
+def candidates(challenge_id: int):
+    """Ranked solvers, technical managers or commissioners for a challenge."""
+    kind = request.args.get("kind", "solver")
+    kind = ProfileKind(kind) if kind in ProfileKind._value2member_map_ else ProfileKind.SOLVER
+    session = db.session()
+    rows = curation.ranked_candidates(session, current_user, challenge_id, kind)
+    db.commit()
+    challenge = curation.curated_challenge(session, current_user, challenge_id)
+    return render_template("curation/candidates.html", challenge=challenge, rows=rows, kind=kind.value,
+                           can_decide=current_user.has(*curation.CURATORS),
+                           owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason))
+
+
+@bp.route("/challenges/<int:challenge_id>/candidates/<int:profile_id>", methods=["POST"])
+@login_required
+def decide(challenge_id: int, profile_id: int):
+    """Record a decision on one candidate."""
+    form = request.form
+    try:
+        decision = Decision(form.get("decision", ""))
+        reason = RejectReason(form["reject_reason"]) if form.get("reject_reason") else None
+    except ValueError:
+        decision, reason = None, None
+    try:
+        if decision is None:
+            raise ValidationError(_("Choose a decision."))
+        curation.decide(db.session(), current_user, challenge_id, profile_id, decision, reason,
+                        form.get("note", ""))
+    except ValidationError as exc:
+        db.session().rollback()
+        flash(exc.message, "error")
+    else:
+        db.commit()
+        flash(_("Decision recorded."))
+    return redirect(url_for(".candidates", challenge_id=challenge_id, kind=form.get("kind", "solver")))

@@ -1,0 +1,134 @@
+"""Curation (技术经理人): ranked candidates for a challenge, stored recommendations, decisions as history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from matching import ENGINE_VERSION, Hit
+from models.accounts import Organisation
+from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
+from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
+from models.profiles import Profile, ProfileKind
+from webapp.auth import Account
+from webapp.services import ranking
+from webapp.services.access import is_owner
+from webapp.services.audit import record_event, snapshot
+from webapp.services.challenges import get_challenge
+from webapp.services.errors import NotFound, PermissionDenied, ValidationError
+
+CURATORS = ("manager", "government")
+CURATABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
+
+
+@dataclass
+class Row:
+    """One ranked candidate as a curator sees it."""
+
+    rank: int
+    hit: Hit
+    profile: Profile
+    organisation: str
+    recommendation_id: int
+    decision: CuratorDecision | None
+
+
+def curated_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
+    """A challenge whose candidates the user may see: managers and government, the owner to view."""
+    challenge = get_challenge(session, user, challenge_id)
+    if not (user.has(*CURATORS) or is_owner(user, challenge)):
+        raise PermissionDenied(_("Only technical managers, government and the enterprise see ranked candidates."))
+    return challenge
+
+
+def latest_decisions(session: Session, challenge_id: int) -> dict[int, CuratorDecision]:
+    """Each candidate's most recent decision on the challenge (older ones stay as history)."""
+    rows = session.exec(select(CuratorDecision).where(CuratorDecision.challenge_id == challenge_id)
+                        .order_by(col(CuratorDecision.id)))
+    return {row.profile_id: row for row in rows}
+
+
+def excluded(session: Session, challenge: Challenge) -> set[int]:
+    """Profiles never to propose: rejected by a curator, or solvers who withdrew from this challenge."""
+    rejected = {pid for pid, d in latest_decisions(session, challenge.id).items() if d.decision == Decision.REJECT}
+    withdrew = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
+        Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN))
+    return rejected | set(withdrew)
+
+
+def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: ProfileKind,
+                      k: int = 20) -> list[Row]:
+    """The engine's ranking of one kind of candidate, stored as Recommendation rows, with decisions."""
+    challenge = curated_challenge(session, user, challenge_id)
+    if challenge.status not in CURATABLE:
+        return []
+    conflicts = tuple(str(pid) for pid in excluded(session, challenge))
+    hits = ranking.engine(session).rank(ranking.query_of(challenge, conflicts), k=k, kinds={kind.value},
+                                        capacity="mark")
+    profiles = {p.id: p for p in session.exec(select(Profile).where(
+        col(Profile.id).in_([int(h.candidate_id) for h in hits])))}
+    organisations = {o.id: o.name for o in session.exec(select(Organisation).where(
+        col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
+    decisions = latest_decisions(session, challenge.id)
+    rows = []
+    for position, hit in enumerate(hits, start=1):
+        profile = profiles[int(hit.candidate_id)]
+        stored = Recommendation(challenge_id=challenge.id, profile_id=profile.id, rank=position, score=hit.score,
+                                reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+        session.add(stored)
+        session.flush()
+        rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""), stored.id,
+                        decisions.get(profile.id)))
+    return rows
+
+
+def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,
+           reject_reason: RejectReason | None = None, note: str = "") -> CuratorDecision:
+    """Record a curator's decision on a candidate; it supersedes, never overwrites, earlier ones."""
+    challenge = get_challenge(session, user, challenge_id)
+    if not user.has(*CURATORS):
+        raise PermissionDenied(_("Only technical managers and government curate candidates."))
+    profile = session.get(Profile, profile_id)
+    if profile is None:
+        raise NotFound(_("No such profile."))
+    if decision == Decision.REJECT and reject_reason is None:
+        message = _("Choose why the candidate is rejected.")
+        raise ValidationError(message, {"reject_reason": message})
+    if reject_reason == RejectReason.OTHER and not note.strip():
+        message = _("Explain the rejection in the note.")
+        raise ValidationError(message, {"note": message})
+    shown = session.exec(select(Recommendation.id).where(
+        Recommendation.challenge_id == challenge.id, Recommendation.profile_id == profile.id)
+        .order_by(col(Recommendation.id).desc())).first()
+    row = CuratorDecision(challenge_id=challenge.id, profile_id=profile.id, recommendation_id=shown,
+                          curator_id=user.id, decision=decision,
+                          reject_reason=reject_reason if decision == Decision.REJECT else None, note=note.strip())
+    session.add(row)
+    session.flush()
+    record_event(session, user.id, f"curation.{decision.value}", row, None,
+                 snapshot(row, "profile_id", "decision", "reject_reason", "note"))
+    return row
+
+
+def recommended(session: Session, challenge_id: int) -> list[tuple[Profile, CuratorDecision]]:
+    """Candidates whose latest decision is 'recommend', with the curator's note (the enterprise sees these)."""
+    decisions = [d for d in latest_decisions(session, challenge_id).values() if d.decision == Decision.RECOMMEND]
+    profiles = {p.id: p for p in session.exec(select(Profile).where(
+        col(Profile.id).in_([d.profile_id for d in decisions])))}
+    return [(profiles[d.profile_id], d) for d in decisions if d.profile_id in profiles]
+
+
+def challenges_for(session: Session, user: Account, k: int = 5):
+    """Published challenges ranked for the user's own profile ("challenges for you"), with reasons."""
+    profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
+    if profile is None:
+        return []
+    challenges = list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)))
+    documents = list(session.exec(select(ranking.ProfileDocument).where(
+        ranking.ProfileDocument.profile_id == profile.id)))
+    candidate = ranking.candidate_of(profile, documents, 0)
+    hits = ranking.engine(session).rank_queries(candidate, [ranking.query_of(c) for c in challenges], k=k)
+    by_id = {str(c.id): c for c in challenges}
+    return [(by_id[h.query_id], h) for h in hits]

@@ -1,0 +1,102 @@
+"""The only bridge between rows and the matching engine: profiles → candidates, challenges → queries.
+
+Each worker process keeps one engine per app and refreshes it when the profiles' version stamp in the
+database changes (count and newest update), so an edit in one worker reaches every worker's ranking on its
+next request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from matching import Candidate, Document, Matcher, Query
+from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
+from models.dispatch import Dispatch, DispatchStatus
+from models.profiles import Document as ProfileDocument
+from models.profiles import Profile
+
+_lock = threading.Lock()
+
+
+@dataclass
+class EngineState:
+    """A worker's engine and the stamp of the profiles it was built from."""
+
+    engine: Matcher | None = None
+    stamp: tuple = ()
+    newest: object = None
+
+
+def profiles_stamp(session: Session) -> tuple:
+    """The profiles' version in the database: how many, and the newest change."""
+    count, newest = session.exec(select(func.count(), func.max(Profile.updated_at))).one()
+    return count, str(newest)
+
+
+def candidate_of(profile: Profile, documents: list[ProfileDocument], load: int) -> Candidate:
+    """A profile as the engine sees it."""
+    return Candidate(
+        id=str(profile.id), kind=profile.kind.value, name=profile.display_name, text=profile.expertise,
+        keywords=tuple(profile.keywords),
+        documents=tuple(Document(d.title, d.text, d.date.isoformat() if d.date else None) for d in documents),
+        region=profile.region.value, org=str(profile.organisation_id),
+        capacity=profile.capacity if profile.available else 0, load=load)
+
+
+def query_of(challenge: Challenge, conflicts: tuple[str, ...] = ()) -> Query:
+    """A challenge as the engine sees it (the enterprise's organisation is a conflict of interest)."""
+    return Query(id=str(challenge.id), title=challenge.title,
+                 text=f"{challenge.summary}\n{challenge.description}", keywords=tuple(challenge.keywords),
+                 region=challenge.region.value, org=str(challenge.organisation_id), conflicts=conflicts)
+
+
+def engine(session: Session) -> Matcher:
+    """This worker's engine, refreshed when the profiles changed since it was built."""
+    state: EngineState = current_app.extensions.setdefault("ranking", EngineState())
+    stamp = profiles_stamp(session)
+    if state.engine is not None and state.stamp == stamp:
+        return state.engine
+    with _lock:
+        if state.engine is None or stamp[0] < state.stamp[0]:
+            state.engine = Matcher().fit(_candidates(session, None))
+        else:
+            for candidate in _candidates(session, state.newest):
+                state.engine.update(candidate)
+        state.stamp, state.newest = stamp, session.exec(select(func.max(Profile.updated_at))).one()
+        state.engine.stamp = str(stamp)
+    return state.engine
+
+
+def _candidates(session: Session, since) -> list[Candidate]:
+    """Profiles (all, or those changed after `since`) as candidates, with documents and load."""
+    statement = select(Profile).order_by(col(Profile.id))
+    if since is not None:
+        statement = statement.where(Profile.updated_at > since)
+    profiles = list(session.exec(statement))
+    ids = [p.id for p in profiles]
+    documents: dict[int, list[ProfileDocument]] = defaultdict(list)
+    for document in session.exec(select(ProfileDocument).where(col(ProfileDocument.profile_id).in_(ids))):
+        documents[document.profile_id].append(document)
+    loads = _loads(session)
+    return [candidate_of(p, documents[p.id], loads.get(p.id, 0)) for p in profiles]
+
+
+def _loads(session: Session) -> dict[int, int]:
+    """Engagements under way: accepted bids on live challenges (solvers), active dispatches (commissioners)."""
+    loads: dict[int, int] = defaultdict(int)
+    busy = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
+    rows = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id)
+                        .join(Challenge, Challenge.id == Bid.challenge_id)
+                        .where(Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy)))
+    for profile_id in rows:
+        loads[profile_id] += 1
+    for profile_id in session.exec(select(Dispatch.commissioner_profile_id).where(
+            col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)))):
+        loads[profile_id] += 1
+    return loads
