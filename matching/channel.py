@@ -13,6 +13,8 @@ from itertools import chain, islice
 import numpy as np
 from scipy import sparse
 
+from matching.rows import RowStore
+
 K1 = 1.2
 MIN_IDF = 0.1  # reached only when an index grows far beyond its fitted size: refit then
 
@@ -49,14 +51,14 @@ class Channel:
     vocab: dict[str, int] = field(default_factory=dict)
     terms: list[str] = field(default_factory=list)
     df: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-    row_ids: list[np.ndarray] = field(default_factory=list)
-    row_sat: list[np.ndarray] = field(default_factory=list)
+    rows: RowStore = field(default_factory=RowStore)
     alive: list[bool] = field(default_factory=list)
     live_units: int = 0
     reference_units: int | None = None  # the corpus size IDF is computed against, frozen at fit
     _compiled_rows: int = 0
     _main: sparse.csc_matrix | None = None
     _delta: sparse.csc_matrix | None = None
+    _alive_mask: np.ndarray | None = None
     _norms: np.ndarray | None = None
     _idf: np.ndarray | None = None
 
@@ -77,13 +79,10 @@ class Channel:
         tf = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=np.float64, count=total)
         if len(vocab) > len(self.terms):
             self.terms.extend(islice(vocab, len(self.terms), None))
-        rows = np.repeat(np.arange(len(bags)), lengths)
-        order = np.lexsort((ids, rows))
+        order = np.lexsort((ids, np.repeat(np.arange(len(bags)), lengths)))
         ids, sat = ids[order], saturate(tf[order]).astype(np.float32)
-        splits = np.cumsum(lengths)[:-1]
         first = len(self.alive)
-        self.row_ids.extend(np.split(ids, splits) if len(bags) > 1 else [ids])
-        self.row_sat.extend(np.split(sat, splits) if len(bags) > 1 else [sat])
+        self.rows.extend(ids, sat, lengths)
         self.alive.extend([True] * len(bags))
         if len(self.terms) > len(self.df):
             self.df = np.concatenate([self.df, np.zeros(max(len(self.terms) - len(self.df), 1024))])
@@ -94,18 +93,16 @@ class Channel:
 
     @classmethod
     def adopt(cls, terms: list[str], ids: np.ndarray, sat: np.ndarray, lengths: np.ndarray,
-              reference: int | None) -> Channel:
-        """A channel over saved flat rows (all live), compiled at once without copying rows one by one."""
+              reference: int | None, compiled: sparse.csc_matrix | None = None) -> Channel:
+        """A channel over saved flat rows (all live), with its column matrix when it was saved too."""
         channel = cls(vocab={t: i for i, t in enumerate(terms)}, terms=list(terms))
-        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        channel.row_ids = np.split(ids, indptr[1:-1]) if len(lengths) else []
-        channel.row_sat = np.split(sat, indptr[1:-1]) if len(lengths) else []
+        channel.rows.extend(ids, sat, lengths)
         channel.alive = [True] * len(lengths)
         channel.live_units = len(lengths)
         channel.reference_units = reference
         channel.df = np.bincount(ids, minlength=max(len(terms), 1)).astype(np.float64)
-        matrix = sparse.csr_matrix((sat, ids, indptr), shape=(len(lengths), len(terms)))
-        channel._main, channel._compiled_rows = matrix.tocsc(), len(lengths)
+        channel._main = compiled if compiled is not None else channel.rows.csr(len(terms)).tocsc()
+        channel._compiled_rows = len(lengths)
         return channel
 
     def remove_unit(self, unit: int) -> None:
@@ -113,15 +110,17 @@ class Channel:
         if not self.alive[unit]:
             return
         self.alive[unit] = False
-        self.df[self.row_ids[unit]] -= 1.0  # a unit's term ids are unique
+        self.df[self.rows.row(unit)[0]] -= 1.0  # a unit's term ids are unique
         self.live_units -= 1
-        self._changed(structure=True)
+        self._changed(structure=False)
+        self._alive_mask = None
 
     def _changed(self, structure: bool) -> None:
         self._idf = None
         self._norms = None
         if structure:
             self._delta = None
+            self._alive_mask = None
 
     # --- statistics ---------------------------------------------------------------------------
 
@@ -141,34 +140,29 @@ class Channel:
         """The IDF of a term no live unit has."""
         return float(np.log(self.reference() + 1.0) + 1.0)
 
+    def alive_mask(self) -> np.ndarray:
+        """Which units are live, as an array."""
+        if self._alive_mask is None:
+            self._alive_mask = np.asarray(self.alive, dtype=bool)
+        return self._alive_mask
+
     def matrix(self) -> sparse.csc_matrix:
-        """All unit rows as one CSC matrix (dead units empty), rebuilt only where rows were added."""
+        """All unit rows as one CSC matrix (columns = terms), recompiled only for rows added since."""
         n_rows, n_cols = len(self.alive), len(self.terms)
         if self._main is None or self._compiled_rows < n_rows * 0.8 or n_rows - self._compiled_rows > 50_000:
-            self._main = self._build(0, n_rows, n_cols)
-            self._compiled_rows, self._delta = n_rows, None
+            self._main, self._compiled_rows, self._delta = self.rows.csr(n_cols).tocsc(), n_rows, None
         if self._delta is None:
-            self._delta = self._build(self._compiled_rows, n_rows, n_cols)
+            self._delta = self.rows.csr(n_cols, self._compiled_rows).tocsc()
         main = self._main
         if main.shape[1] < n_cols:
             main = self._main = sparse.csc_matrix((main.data, main.indices, np.concatenate(
                 [main.indptr, np.full(n_cols - main.shape[1], main.indptr[-1])])), shape=(main.shape[0], n_cols))
         return sparse.vstack([main, self._delta], format="csc") if self._delta.shape[0] else main
 
-    def _build(self, start: int, stop: int, n_cols: int) -> sparse.csc_matrix:
-        rows = range(start, stop)
-        lengths = np.array([len(self.row_ids[r]) if self.alive[r] else 0 for r in rows], dtype=np.int64)
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        live = [r for r in rows if self.alive[r]]
-        indices = np.concatenate([self.row_ids[r] for r in live]) if live else np.zeros(0, np.int32)
-        data = np.concatenate([self.row_sat[r] for r in live]) if live else np.zeros(0, np.float32)
-        return sparse.csr_matrix((data, indices, indptr), shape=(stop - start, n_cols)).tocsc()
-
     def norms(self, matrix: sparse.csc_matrix) -> np.ndarray:
         """Each unit's vector length under the current IDF."""
         if self._norms is None or len(self._norms) != matrix.shape[0]:
-            squared = matrix.multiply(matrix) @ np.square(self.idf())
-            self._norms = np.sqrt(np.asarray(squared, dtype=np.float64)).ravel()
+            self._norms = self.rows.row_norms(self.idf())
         return self._norms
 
     # --- scoring ------------------------------------------------------------------------------
@@ -197,11 +191,12 @@ class Channel:
         dots = matrix[:, query.ids] @ (query.weights * self.idf()[query.ids]).astype(np.float64)
         norms = self.norms(matrix)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(norms > 0, dots / (norms * query.norm), 0.0)
+            scores = np.where(norms > 0, dots / (norms * query.norm), 0.0)
+        return scores if self.live_units == len(self.alive) else scores * self.alive_mask()
 
     def contributions(self, query: QueryVector, unit: int) -> list[tuple[str, float]]:
         """The query terms a unit shares, with their share of the dot product, largest first."""
-        ids, sat = self.row_ids[unit], self.row_sat[unit]
+        ids, sat = self.rows.row(unit)
         position = np.searchsorted(ids, query.ids)
         position = np.minimum(position, max(len(ids) - 1, 0))
         hit = (ids[position] == query.ids) if len(ids) else np.zeros(len(query.ids), bool)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -14,6 +15,8 @@ from matching.channel import Channel, QueryVector
 from matching.keywords import keyword_matches
 from matching.parallel import analyse_all
 from matching.records import Candidate, Hit, Query, QueryHit
+from matching.reverse import rank_queries
+from matching.scoring import aggregate, boosted, clean
 from matching.semantic import SemanticModel
 from matching.settings import Settings
 
@@ -82,6 +85,8 @@ class Matcher:
         for start in range(0, len(candidates), BATCH):
             batch = candidates[start:start + BATCH]
             self._insert(batch, [next(bags) for _ in batch], embed=not learn)
+        self.words.rows.consolidate()
+        self.chars.rows.consolidate()
         references = self._references or (self.words.live_units, self.chars.live_units)
         self.words.reference_units, self.chars.reference_units = references
         self.words._changed(structure=False)
@@ -90,9 +95,16 @@ class Matcher:
             s = self.settings
             self.semantic = SemanticModel.learn(self.words, s.semantic_dims, s.semantic_sample, s.semantic_iterations)
             if self.semantic is not None:
-                self._embedding_blocks = [self.semantic.embed_matrix(self.words.matrix().tocsr())]
+                self._embedding_blocks = [self._embed_all()]
         self.stamp = stamp
         return self
+
+    def _embed_all(self) -> np.ndarray:
+        """Semantic vectors of every unit, a block at a time (bounded memory)."""
+        matrix = self.words.rows.csr(len(self.words.terms))
+        step = 20_000
+        return np.vstack([self.semantic.embed_matrix(matrix[i:i + step]) for i in range(0, matrix.shape[0], step)]
+                         or [np.zeros((0, self.semantic.components.shape[0]), np.float32)])
 
     def add(self, candidate: Candidate) -> None:
         """Index one more candidate (or replace one with the same id)."""
@@ -141,7 +153,7 @@ class Matcher:
             self.unit_weight.extend(self._recency(candidate))
             self.unit_title.extend(titles)
             keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
-            self.entries.append(Entry(candidate, mine, keywords))
+            self.entries.append(Entry(_slim(candidate), mine, keywords))
             self.index_of[candidate.id] = index
         self.changes += 1
         self._arrays = None
@@ -260,11 +272,7 @@ class Matcher:
 
     def _upper_bound(self, best: float) -> float:
         """The most a candidate whose best unit scores `best` can reach after the boosts."""
-        boost = self.settings.keyword_boost
-        return self._boost_region(best + boost * (1.0 - best) * (best > 0), True)
-
-    def _boost_region(self, score: float, same: bool) -> float:
-        return score + self.settings.region_boost * score * (1.0 - score) if same else score
+        return boosted(best, 1.0, True, self.settings)
 
     def _top(self, query: Query, unit_scores: np.ndarray, best: np.ndarray, eligible: np.ndarray,
              query_keywords: list[str], k: int) -> list[Scored]:
@@ -303,16 +311,11 @@ class Matcher:
         scores = unit_scores[entry.units]
         if not len(scores):
             return Scored(index, 0.0, -1)
-        ranked = np.sort(scores)[::-1]
-        top = ranked[: s.top_k]
-        text = (1.0 - s.mean_share) * ranked[0] + s.mean_share * float(np.mean(top)) if len(ranked) > 1 \
-            else float(ranked[0])
         matches = keyword_matches(query_keywords, entry.keywords, s.keyword_cutoff) if s.keyword_boost else []
         share = sum(score for _q, _c, score in matches) / len(query_keywords) if query_keywords else 0.0
-        score = text + s.keyword_boost * share * (1.0 - text) * (text > 0)
-        score = self._boost_region(score, bool(query.region) and query.region == entry.record.region)
+        score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == entry.record.region, s)
         best_unit = entry.units[int(np.argmax(scores))]
-        return Scored(index, _clean(score), best_unit, [(q, c) for q, c, _s in matches])
+        return Scored(index, clean(score), best_unit, [(q, c) for q, c, _s in matches])
 
     def _hit(self, query: Query, item: Scored, words: QueryVector, capacity: str) -> Hit:
         candidate = self.entries[item.index].record
@@ -340,51 +343,12 @@ class Matcher:
 
     def rank_queries(self, candidate: Candidate, queries: Iterable[Query], k: int = 20) -> list[QueryHit]:
         """The best k queries (challenges) for one candidate, on the same scale as rank()."""
-        bags = [self.analyzer.bag(texts) for texts in self._unit_texts(candidate)]
-        unit_vectors = [(self.words.vector(w), self.chars.vector(c),
-                         self.semantic.embed(w) if self.semantic is not None else None) for w, c in bags]
-        weights = self._recency(candidate)
-        keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
-        hits = []
-        for query in queries:
-            if query.org and (query.org == candidate.org or query.org in candidate.conflicts):
-                continue
-            hit = self._score_pair(query, candidate, unit_vectors, weights, keywords)
-            if hit.score > 0:
-                hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, h.query_id))
-        return hits[:k] if k else hits
-
-    def _score_pair(self, query: Query, candidate: Candidate, unit_vectors, weights, keywords) -> QueryHit:
-        s = self.settings
-        words, chars, embedding = self.query_vectors(query)
-        scores = []
-        for (w, c, e), weight in zip(unit_vectors, weights, strict=True):
-            score = s.word_share * words.cosine(w) + (1 - s.word_share) * chars.cosine(c)
-            if embedding is not None:
-                score = (1 - s.semantic_share) * score + s.semantic_share * float(np.clip(e @ embedding, 0, 1))
-            scores.append(score * weight)
-        scores = np.array(scores)
-        if not len(scores) or scores.max() <= 0:
-            return QueryHit(query.id, 0.0)
-        ranked = np.sort(scores)[::-1]
-        text = (1.0 - s.mean_share) * ranked[0] + s.mean_share * float(np.mean(ranked[: s.top_k])) \
-            if len(ranked) > 1 else float(ranked[0])
-        query_keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in query.keywords) if k]
-        matches = keyword_matches(query_keywords, keywords, s.keyword_cutoff)
-        share = sum(m[2] for m in matches) / len(query_keywords) if query_keywords else 0.0
-        score = self._boost_region(text + s.keyword_boost * share * (1.0 - text),
-                                   bool(query.region) and query.region == candidate.region)
-        best = int(np.argmax(scores))
-        shared = sorted(set(words.terms) & set(unit_vectors[best][0].terms))[:6]
-        reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
-            ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
-        return QueryHit(query.id, _clean(score), tuple(reasons))
+        return rank_queries(self, candidate, queries, k)
 
 
-def _clean(score: float) -> float:
-    """A score as reported: clipped to [0, 1] and rounded, so equal-looking scores tie-break by id."""
-    return round(float(min(max(score, 0.0), 1.0)), 6)
+def _slim(candidate: Candidate) -> Candidate:
+    """What the index keeps of a candidate once analysed: no texts or documents (units keep their titles)."""
+    return dataclasses.replace(candidate, text="", documents=())
 
 
 def _full(candidate: Candidate) -> bool:

@@ -32,8 +32,8 @@ class SemanticModel:
     def learn(cls, channel: Channel, dims: int, sample: int, iterations: int = 7,
               seed: int = 0) -> SemanticModel | None:
         """Fit on (a deterministic sample of) the live units; None when there is too little text."""
-        matrix = channel.matrix().tocsr()
-        live = np.flatnonzero(np.asarray(channel.alive))
+        matrix = channel.rows.csr(len(channel.terms))
+        live = np.flatnonzero(channel.alive_mask())
         if len(live) > sample:
             live = live[np.linspace(0, len(live) - 1, sample).astype(np.int64)]
         vocabulary = len(channel.terms)
@@ -41,7 +41,7 @@ class SemanticModel:
             return None
         dims = min(dims, len(live) // 4, vocabulary - 1)
         idf = channel.idf().copy()
-        weighted = normalize(matrix[live][:, :vocabulary].multiply(idf).tocsr())
+        weighted = normalize(matrix[live].multiply(idf).tocsr())
         svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=iterations)
         svd.fit(weighted)
         return cls(list(channel.terms[:vocabulary]), idf, svd.components_)

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import require
 
@@ -61,8 +62,6 @@ def browser():
     """Headless Debian Chromium (never a downloaded browser)."""
     require(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
             f"Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser

@@ -205,3 +205,10 @@ def test_semantic_engine_updates_and_persists_exactly(tmp_path):
     for query in (QUERY, Query("t", title="数控机床热误差"), Query("u", text="风电 光伏 巡检")):
         assert _same(engine, refit, query)
         assert loaded.rank(query, k=20) == engine.rank(query, k=20)
+
+
+def test_single_untitled_unit_survives_save_and_load(tmp_path):
+    """Does an index of one profile without documents save and load?"""
+    engine = Matcher().fit([Candidate("only", text="锂离子电池电解液")])
+    save(engine, tmp_path / "one.npz")
+    assert load(tmp_path / "one.npz").rank(QUERY, k=1) == engine.rank(QUERY, k=1)

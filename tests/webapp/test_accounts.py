@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlmodel import select
 
+from models.accounts import User
 from tests.world import PASSWORD, challenge_payload
+from webapp import db
 
 REGISTRATION = {"email": "li.hua@tju.edu.cn", "name": "李华", "password": "s3cure-pass",
                 "role": "solver", "organisation_name": "天津大学", "organisation_kind": "university",
@@ -59,11 +62,6 @@ def test_wrong_password_is_refused(client, world):
 def test_password_is_stored_hashed(client, app):
     """Is the password never stored in clear?"""
     client.post("/account/register", data=REGISTRATION)
-    from sqlmodel import select
-
-    from models.accounts import User
-    from webapp import db
-
     with app.app_context():
         user = db.session().exec(select(User)).one()
         assert REGISTRATION["password"] not in user.password_hash

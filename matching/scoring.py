@@ -1,0 +1,32 @@
+"""The candidate-level score: aggregate unit scores, then apply the bounded boosts (one place for both
+directions, so rank() and rank_queries() give the same number for the same pair)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.settings import Settings
+
+
+def aggregate(unit_scores: np.ndarray, settings: Settings) -> float:
+    """Best unit, blended with the mean of the best few (a candidate with several matching documents wins)."""
+    if not len(unit_scores):
+        return 0.0
+    ranked = np.sort(unit_scores)[::-1]
+    if len(ranked) == 1:
+        return float(ranked[0])
+    best, mean = float(ranked[0]), float(np.mean(ranked[: settings.top_k]))
+    return (1.0 - settings.mean_share) * best + settings.mean_share * mean
+
+
+def boosted(text: float, keyword_share: float, same_region: bool, settings: Settings) -> float:
+    """Apply the keyword and region boosts; both close part of the remaining distance, so scores stay ≤ 1."""
+    score = text + settings.keyword_boost * keyword_share * (1.0 - text) * (text > 0)
+    if same_region:
+        score += settings.region_boost * score * (1.0 - score)
+    return score
+
+
+def clean(score: float) -> float:
+    """A score as reported: clipped to [0, 1] and rounded, so equal-looking scores tie-break by id."""
+    return round(float(min(max(score, 0.0), 1.0)), 6)
