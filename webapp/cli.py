@@ -14,7 +14,7 @@ from models.common import Region
 from models.migrate import upgrade
 from webapp import db
 from webapp.demo.loader import load
-from webapp.services import accounts
+from webapp.services import accounts, reports
 from webapp.services.errors import Conflict
 
 
@@ -82,8 +82,21 @@ def create_token(email: str, name: str) -> None:
     click.echo(plain)
 
 
+@click.command("match-report")
+@with_appcontext
+def match_report() -> None:
+    """How often technical managers accepted the engine's top 5 and top 10, by field."""
+    lines = reports.match_report(db.session())
+    if not lines:
+        click.echo("No curation decisions yet.")
+        return
+    click.echo(f"{'field':<22}{'top':>5}{'decided':>10}{'accepted':>10}{'rate':>8}")
+    for line in lines:
+        click.echo(f"{line.field:<22}{line.top:>5}{line.decided:>10}{line.accepted:>10}{line.rate:>8.0%}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, load_demo, create_user, create_token):
+    for command in (init_db, load_demo, create_user, create_token, match_report):
         app.cli.add_command(command)
 

@@ -42,10 +42,10 @@ def test_migration_builds_exactly_the_models_on_the_test_database(database_url, 
     assert schema_diff(database_url) == []
 
 
-def test_upgrade_keeps_rows(tmp_path):
-    """Does upgrading an existing database (again) keep its rows?"""
+def test_later_migration_keeps_rows(tmp_path):
+    """Does upgrading a populated database from the first schema to the latest keep its rows?"""
     url = f"sqlite:///{tmp_path / 'kept.db'}"
-    upgrade(url)
+    upgrade(url, "0001")
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO organisation (name, kind, region, industry, created_at) "
@@ -53,6 +53,8 @@ def test_upgrade_keeps_rows(tmp_path):
     upgrade(url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM organisation")).scalar_one() == "天津大学"
+        assert conn.execute(text("SELECT count(*) FROM notification")).scalar_one() == 0
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
     engine.dispose()
 
 

@@ -181,3 +181,25 @@ def test_profile_edit_reaches_another_worker(tmp_path):
     assert edited in [i["profile_id"] for i in after[:2]]
     for app in (first, second):
         app.extensions["engine"].dispose()
+
+
+def test_match_report_counts_top_five_and_ten(world, curated, runner):
+    """Does match-report show how often managers accepted the engine's top 5 and top 10, by field?"""
+    cid = curated["challenge"]
+    items = ranked(world, "manager", cid).json["items"]
+    for item in items:
+        decision = "recommend" if item["profile_id"] == curated["expert"] else "reject"
+        world.api("manager", "POST", f"/challenges/{cid}/decisions",
+                  {"profile_id": item["profile_id"], "decision": decision, "reject_reason": "off_topic"})
+    result = runner.invoke(args=["match-report"])
+    assert result.exit_code == 0
+    lines = {tuple(line.split()[:2]): line.split()[2:] for line in result.output.splitlines()[1:]}
+    decided, accepted = len(items), 1
+    assert lines[("all", "5")][:2] == [str(min(decided, 5)), str(accepted)]
+    assert lines[("smart_manufacturing", "10")][:2] == [str(decided), str(accepted)]
+
+
+def test_match_report_without_decisions(runner, app):
+    """Does match-report say so when nothing was curated yet?"""
+    result = runner.invoke(args=["match-report"])
+    assert result.exit_code == 0 and "No curation decisions yet" in result.output

@@ -9,7 +9,7 @@ from matching import ENGINE_VERSION
 from models.curation import DecisionCreate, DecisionRead, RankedCandidate, RankedCandidateList
 from models.profiles import ProfileKind
 from webapp import db
-from webapp.api.base import body, bp, query, responses, spec
+from webapp.api.base import Done, body, bp, query, responses, spec
 from webapp.services import curation
 
 TAG = "curation"
@@ -48,3 +48,19 @@ def decide(challenge_id: int):
                           data.reject_reason, data.note)
     db.commit()
     return DecisionRead.model_validate(row, from_attributes=True), 201
+
+
+class Invitation(SQLModel):
+    """Whom to invite."""
+
+    profile_id: int
+
+
+@bp.post("/challenges/<int:challenge_id>/invitations")
+@login_required
+@spec.validate(json=Invitation, resp=responses(200, Done, 403, 404, 409, 422), tags=[TAG])
+def invite(challenge_id: int):
+    """Invite a solver the managers recommended to bid (the enterprise); the solver is notified."""
+    curation.invite(db.session(), current_user, challenge_id, body().profile_id)
+    db.commit()
+    return Done()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.blueprints import account, achievements, bids, challenges, curation, government, home, profiles
+from webapp.blueprints import account, achievements, bids, challenges, curation, government, home, inbox, profiles
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
-    for module in (home, account, challenges, bids, government, profiles, achievements, curation):
+    for module in (home, account, challenges, bids, government, profiles, achievements, curation, inbox):
         app.register_blueprint(module.bp)

@@ -53,3 +53,13 @@ def decide(challenge_id: int, profile_id: int):
         db.commit()
         flash(_("Decision recorded."))
     return redirect(url_for(".candidates", challenge_id=challenge_id, kind=form.get("kind", "solver")))
+
+
+@bp.route("/challenges/<int:challenge_id>/invite/<int:profile_id>", methods=["POST"])
+@login_required
+def invite(challenge_id: int, profile_id: int):
+    """Invite a recommended solver to bid."""
+    curation.invite(db.session(), current_user, challenge_id, profile_id)
+    db.commit()
+    flash(_("Invitation sent."))
+    return redirect(url_for("challenges.detail", challenge_id=challenge_id))

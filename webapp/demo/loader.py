@@ -6,13 +6,15 @@ import datetime as dt
 import random
 from collections import Counter, defaultdict
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
+from matching import ENGINE_VERSION, Matcher
 from models.accounts import Organisation, OrgKind, Role, User, UserRole
 from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.common import FIELD_LABELS, Region, TechField, utcnow
+from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.profiles import Achievement, Document, DocumentKind, Maturity, Profile, ProfileKind
 from webapp.demo import people
 from webapp.demo.cast import COUNTIES, ENTERPRISES, TRANSFER_INSTITUTIONS, UNIVERSITIES
@@ -20,6 +22,7 @@ from webapp.demo.topic import Topic
 from webapp.demo.topics_digital import TOPICS as DIGITAL
 from webapp.demo.topics_industry import TOPICS as INDUSTRY
 from webapp.demo.topics_life import TOPICS as LIFE
+from webapp.services import ranking
 from webapp.services.challenges import search_text
 
 SEED = 20261127
@@ -102,6 +105,10 @@ def load(session: Session) -> dict[str, int]:
     _bids(builder, challenges, solvers)
     _achievements(builder, solvers)
     session.flush()
+    topics = {c.id: (t if c.status == ChallengeStatus.PUBLISHED else None)
+              for c, t in zip(challenges, TOPICS, strict=True)}
+    manager = session.exec(select(User).where(User.email == f"manager@{DEMO_DOMAIN}")).one()
+    builder.counts["curation decisions"] = curate(session, topics, solvers, manager)
     session.add(AuditEvent(actor_id=None, action="demo.loaded", entity="demo", entity_id=0,
                            after=dict(builder.counts)))
     return dict(builder.counts)
@@ -301,3 +308,37 @@ def _achievements(b: DemoBuilder, solvers: dict[Topic, list[tuple[User, Profile]
             f"可用于{topic.keywords[0]}相关场景。{people.result_sentence(b.rng)}"),
             field=TechField(topic.field), keywords=topic.keywords[1:4], maturity=b.rng.choice(maturities[:3]),
             terms=b.rng.choice(terms), region=owner.region), "achievements")
+
+
+CURATED_CHALLENGES = 12
+
+
+def curate(session: Session, owners_of_topics: dict[int, Topic], solvers: dict[Topic, list[tuple[User, Profile]]],
+           manager: User) -> int:
+    """Demo managers curate a dozen published challenges from the engine's real ranking.
+
+    A manager accepts a candidate written for the challenge's topic (the demo's ground truth) and rejects
+    the others as off-topic, so `match-report` on the demo measures the engine, not a script.
+    """
+    engine = Matcher().fit(ranking.candidates(session))
+    decisions = 0
+    published = [c for c in owners_of_topics if owners_of_topics[c] is not None]
+    for challenge_id in published[::3][:CURATED_CHALLENGES]:
+        challenge = session.get(Challenge, challenge_id)
+        topic = owners_of_topics[challenge_id]
+        relevant = {profile.id for _user, profile in solvers[topic]}
+        hits = engine.rank(ranking.query_of(challenge), k=10, kinds={"solver"})
+        for rank, hit in enumerate(hits, start=1):
+            profile_id = int(hit.candidate_id)
+            shown = Recommendation(challenge_id=challenge.id, profile_id=profile_id, rank=rank, score=hit.score,
+                                   reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+            session.add(shown)
+            session.flush()
+            good = profile_id in relevant
+            session.add(CuratorDecision(
+                challenge_id=challenge.id, profile_id=profile_id, recommendation_id=shown.id, curator_id=manager.id,
+                decision=Decision.RECOMMEND if good and rank <= 3 else Decision.SHORTLIST if good else Decision.REJECT,
+                reject_reason=None if good else RejectReason.OFF_TOPIC,
+                note="研究方向与需求高度吻合" if good else "研究方向与榜单需求不符"))
+            decisions += 1
+    return decisions

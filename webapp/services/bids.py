@@ -22,8 +22,9 @@ from models.common import utcnow
 from webapp.auth import Account
 from webapp.services.access import can_see_all_bids, can_see_bid
 from webapp.services.audit import apply_update, record_event, snapshot
-from webapp.services.challenges import decline_open_bids, get_challenge, move
+from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+from webapp.services.notifications import notify
 
 OTHER_ACCEPTED = "已选定其他揭榜方案 / Another proposal was accepted."
 
@@ -50,6 +51,7 @@ def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreat
         session.rollback()
         raise Conflict(_("You already have an open bid on this challenge; edit it instead.")) from None
     record_event(session, user.id, "bid.submitted", bid, None, snapshot(bid, "status", "price"))
+    notify(session, challenge.owner_id, "bid.submitted", link_to(challenge), title=challenge.title)
     return bid
 
 
@@ -123,20 +125,25 @@ def reviewed_bid(session: Session, user: Account, bid_id: int) -> tuple[Bid, Cha
 
 def shortlist_bid(session: Session, user: Account, bid_id: int) -> Bid:
     """The enterprise shortlists a bid."""
-    bid, _challenge = reviewed_bid(session, user, bid_id)
-    return move_bid(session, user, bid, BidStatus.SHORTLISTED, "bid.shortlisted")
+    bid, challenge = reviewed_bid(session, user, bid_id)
+    move_bid(session, user, bid, BidStatus.SHORTLISTED, "bid.shortlisted")
+    notify(session, bid.solver_id, "bid.shortlisted", link_to(challenge), title=challenge.title)
+    return bid
 
 
 def decline_bid(session: Session, user: Account, bid_id: int, reason: str) -> Bid:
     """The enterprise declines a bid with a reason the solver sees."""
-    bid, _challenge = reviewed_bid(session, user, bid_id)
-    return move_bid(session, user, bid, BidStatus.DECLINED, "bid.declined", reason)
+    bid, challenge = reviewed_bid(session, user, bid_id)
+    move_bid(session, user, bid, BidStatus.DECLINED, "bid.declined", reason)
+    notify(session, bid.solver_id, "bid.declined", link_to(challenge), title=challenge.title, reason=reason)
+    return bid
 
 
 def accept_bid(session: Session, user: Account, bid_id: int) -> Bid:
     """The enterprise accepts one bid: the challenge is awarded, other open bids declined."""
     bid, challenge = reviewed_bid(session, user, bid_id)
     move_bid(session, user, bid, BidStatus.ACCEPTED, "bid.accepted")
+    notify(session, bid.solver_id, "bid.accepted", link_to(challenge), title=challenge.title)
     move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
     decline_open_bids(session, user, challenge, OTHER_ACCEPTED, keep=bid.id)
     return bid

@@ -27,6 +27,7 @@ from webapp.auth import Account
 from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from webapp.services.notifications import notify
 
 SORTS = {
     "newest": (col(Challenge.published_at).desc(), col(Challenge.id).desc()),
@@ -50,6 +51,11 @@ def search_condition(token: str):
     if token.isascii():
         return col(Challenge.search_text).contains(f" {token} ")
     return col(Challenge.search_text).contains(token)
+
+
+def link_to(challenge: Challenge) -> str:
+    """The page of a challenge, for notifications."""
+    return f"/challenges/{challenge.id}"
 
 
 def get_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
@@ -138,15 +144,18 @@ def vetted_challenge(session: Session, user: Account, challenge_id: int) -> Chal
 def publish_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
     """Government approves a submitted challenge; solvers can now see and bid on it."""
     challenge = vetted_challenge(session, user, challenge_id)
-    return move(session, user, challenge, ChallengeStatus.PUBLISHED, "challenge.published",
-                published_at=utcnow())
+    move(session, user, challenge, ChallengeStatus.PUBLISHED, "challenge.published", published_at=utcnow())
+    notify(session, challenge.owner_id, "challenge.published", link_to(challenge), title=challenge.title)
+    return challenge
 
 
 def reject_challenge(session: Session, user: Account, challenge_id: int, reason: str) -> Challenge:
     """Government sends a submitted challenge back with a reason the enterprise sees."""
     challenge = vetted_challenge(session, user, challenge_id)
-    return move(session, user, challenge, ChallengeStatus.REJECTED, "challenge.rejected",
-                reject_reason=reason)
+    move(session, user, challenge, ChallengeStatus.REJECTED, "challenge.rejected", reject_reason=reason)
+    notify(session, challenge.owner_id, "challenge.rejected", link_to(challenge), title=challenge.title,
+           reason=reason)
+    return challenge
 
 
 def accept_terms(session: Session, user: Account, challenge_id: int) -> Challenge:
@@ -212,3 +221,4 @@ def decline_open_bids(session: Session, user: Account, challenge: Challenge, rea
         session.add(bid)
         record_event(session, user.id, "bid.declined", bid, before,
                      snapshot(bid, "status", "decline_reason"))
+        notify(session, bid.solver_id, "bid.declined", link_to(challenge), title=challenge.title, reason=reason)

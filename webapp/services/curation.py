@@ -16,8 +16,9 @@ from webapp.auth import Account
 from webapp.services import ranking
 from webapp.services.access import is_owner
 from webapp.services.audit import record_event, snapshot
-from webapp.services.challenges import get_challenge
-from webapp.services.errors import NotFound, PermissionDenied, ValidationError
+from webapp.services.challenges import get_challenge, link_to
+from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from webapp.services.notifications import notify
 
 CURATORS = ("manager", "government")
 CURATABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
@@ -109,7 +110,29 @@ def decide(session: Session, user: Account, challenge_id: int, profile_id: int, 
     session.flush()
     record_event(session, user.id, f"curation.{decision.value}", row, None,
                  snapshot(row, "profile_id", "decision", "reject_reason", "note"))
+    if decision == Decision.RECOMMEND:
+        notify(session, challenge.owner_id, "curation.recommended", link_to(challenge), title=challenge.title,
+               name=profile.display_name, note=row.note or "—")
     return row
+
+
+def invite(session: Session, user: Account, challenge_id: int, profile_id: int) -> Profile:
+    """The enterprise invites a recommended solver to bid; the solver is notified."""
+    challenge = get_challenge(session, user, challenge_id)
+    if not is_owner(user, challenge):
+        raise PermissionDenied(_("Only the enterprise that posted this challenge may invite solvers."))
+    if challenge.status != ChallengeStatus.PUBLISHED:
+        raise InvalidTransition(_("Only a published challenge takes bids."))
+    latest = latest_decisions(session, challenge.id).get(profile_id)
+    profile = session.get(Profile, profile_id)
+    if profile is None or latest is None or latest.decision != Decision.RECOMMEND \
+            or profile.kind != ProfileKind.SOLVER:
+        raise NotFound(_("No recommended solver with this id."))
+    organisation = session.get(Organisation, challenge.organisation_id)
+    notify(session, profile.user_id, "invitation", link_to(challenge), title=challenge.title,
+           organisation=organisation.name if organisation else "")
+    record_event(session, user.id, "curation.invited", latest, None, {"profile_id": profile.id})
+    return profile
 
 
 def recommended(session: Session, challenge_id: int) -> list[tuple[Profile, CuratorDecision]]:

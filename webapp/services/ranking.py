@@ -64,16 +64,16 @@ def engine(session: Session) -> Matcher:
         return state.engine
     with _lock:
         if state.engine is None or stamp[0] < state.stamp[0]:
-            state.engine = Matcher().fit(_candidates(session, None))
+            state.engine = Matcher().fit(candidates(session))
         else:
-            for candidate in _candidates(session, state.newest):
+            for candidate in candidates(session, state.newest):
                 state.engine.update(candidate)
         state.stamp, state.newest = stamp, session.exec(select(func.max(Profile.updated_at))).one()
         state.engine.stamp = str(stamp)
     return state.engine
 
 
-def _candidates(session: Session, since) -> list[Candidate]:
+def candidates(session: Session, since=None) -> list[Candidate]:
     """Profiles (all, or those changed after `since`) as candidates, with documents and load."""
     statement = select(Profile).order_by(col(Profile.id))
     if since is not None:
