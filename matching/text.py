@@ -40,8 +40,8 @@ def normalise(text: str) -> str:
 
 
 def is_stop(token: str) -> bool:
-    """Whether a token carries no topic (of, the, 的, 研究 …)."""
-    return token in STOP_WORDS_ZH or token in STOP_WORDS_EN
+    """Whether a token carries no topic (of, the, 的, 研究 …, or a lone ASCII letter or digit)."""
+    return token in STOP_WORDS_ZH or token in STOP_WORDS_EN or (len(token) == 1 and token.isascii())
 
 
 def pieces(text: str) -> Iterator[tuple[bool, str]]:

@@ -143,6 +143,9 @@ def recommended(session: Session, challenge_id: int) -> list[tuple[Profile, Cura
     return [(profiles[d.profile_id], d) for d in decisions if d.profile_id in profiles]
 
 
+FOR_YOU_MIN_SCORE = 0.1  # below this a "recommendation" is noise to a solver
+
+
 def challenges_for(session: Session, user: Account, k: int = 5):
     """Published challenges ranked for the user's own profile ("challenges for you"), with reasons."""
     profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
@@ -154,4 +157,4 @@ def challenges_for(session: Session, user: Account, k: int = 5):
     candidate = ranking.candidate_of(profile, documents, 0)
     hits = ranking.engine(session).rank_queries(candidate, [ranking.query_of(c) for c in challenges], k=k)
     by_id = {str(c.id): c for c in challenges}
-    return [(by_id[h.query_id], h) for h in hits]
+    return [(by_id[h.query_id], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]
