@@ -203,3 +203,29 @@ def test_match_report_without_decisions(runner, app):
     """Does match-report say so when nothing was curated yet?"""
     result = runner.invoke(args=["match-report"])
     assert result.exit_code == 0 and "No curation decisions yet" in result.output
+
+
+ACHIEVEMENT = {"title": "摆线轮齿形误差在机检测与补偿系统", "abstract": "集成于数控磨齿机的齿形在机测头与误差补偿软件，"
+               "RV减速器摆线轮齿形误差由6μm降至2.5μm。", "field": "smart_manufacturing",
+               "keywords": ["摆线轮", "齿形误差", "在机测量"], "maturity": "pilot", "region": "tianjin"}
+
+
+def test_achievement_page_lists_challenges_it_could_answer(world, curated):
+    """Does an achievement's page list the published challenge it could answer (成果 → 需求)?"""
+    created = world.api("solver", "POST", "/achievements", ACHIEVEMENT).json
+    page = world.login("owner").get(f"/achievements/{created['id']}").get_data(as_text=True)
+    assert "可解决的榜单" in page and "高精度减速器齿轮磨削工艺优化" in page
+
+
+def test_challenge_page_lists_matching_achievements_for_curators(world, curated):
+    """Do the owner and managers see matching achievements on a challenge page, and solvers not?"""
+    world.api("solver", "POST", "/achievements", ACHIEVEMENT)
+    world.api("other_solver", "POST", "/achievements", {**ACHIEVEMENT, "title": "中药配方颗粒特征图谱",
+                                                        "abstract": "标准汤剂量值传递与含量测定。", "field": "tcm",
+                                                        "keywords": ["配方颗粒"]})
+    cid = curated["challenge"]
+    for nick in ("owner", "manager"):
+        page = world.login(nick).get(f"/challenges/{cid}").get_data(as_text=True)
+        assert "相关科技成果" in page and "摆线轮齿形误差在机检测与补偿系统" in page
+        assert "中药配方颗粒特征图谱" not in page
+    assert "相关科技成果" not in world.login("solver").get(f"/challenges/{cid}").get_data(as_text=True)

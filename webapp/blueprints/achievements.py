@@ -11,6 +11,7 @@ from models.profiles import AchievementCreate, Profile
 from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, run_form
+from webapp.services import curation
 from webapp.services import profiles as service
 
 bp = Blueprint("achievements", __name__, url_prefix="/achievements")
@@ -31,9 +32,11 @@ def browse():
 @login_required
 def detail(achievement_id: int):
     """One achievement."""
-    achievement = service.get_achievement(db.session(), achievement_id)
-    owner = db.session().get(Profile, achievement.profile_id)
-    return render_template("achievements/detail.html", achievement=achievement, owner=owner)
+    session = db.session()
+    achievement = service.get_achievement(session, achievement_id)
+    owner = session.get(Profile, achievement.profile_id)
+    matches = curation.challenges_for_achievement(session, achievement)
+    return render_template("achievements/detail.html", achievement=achievement, owner=owner, matches=matches)
 
 
 @bp.route("/new", methods=["GET", "POST"])

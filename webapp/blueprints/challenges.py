@@ -51,6 +51,7 @@ def detail(challenge_id: int):
     session = db.session()
     challenge = service.get_challenge(session, current_user, challenge_id)
     bids = None
+    curator = is_owner(current_user, challenge) or current_user.has(*curation.CURATORS)
     if can_see_all_bids(current_user, challenge) or current_user.has("solver"):
         bids = bid_service.bids_on(session, current_user, challenge.id)
     return render_template(
@@ -59,8 +60,9 @@ def detail(challenge_id: int):
         owner=is_owner(current_user, challenge),
         open_bid=bid_service.open_bid_of(session, current_user.id, challenge.id),
         can_bid=current_user.has("solver") and bid_service.open_for_bids(challenge),
-        recommended=curation.recommended(session, challenge.id)
-        if is_owner(current_user, challenge) or current_user.has(*curation.CURATORS) else [],
+        recommended=curation.recommended(session, challenge.id) if curator else [],
+        achievements=curation.achievements_for(session, current_user, challenge.id)
+        if curator and challenge.status in curation.CURATABLE else [],
     )
 
 

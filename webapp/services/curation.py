@@ -11,7 +11,7 @@ from matching import ENGINE_VERSION, Hit
 from models.accounts import Organisation
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
-from models.profiles import Profile, ProfileKind
+from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import ranking
 from webapp.services.access import is_owner
@@ -158,3 +158,21 @@ def challenges_for(session: Session, user: Account, k: int = 5):
     hits = ranking.engine(session).rank_queries(candidate, [ranking.query_of(c) for c in challenges], k=k)
     by_id = {str(c.id): c for c in challenges}
     return [(by_id[h.query_id], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]
+
+
+def challenges_for_achievement(session: Session, achievement: Achievement, k: int = 5):
+    """Published challenges an achievement could answer (成果 → 需求), best first."""
+    challenges = list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)))
+    hits = ranking.engine(session).rank_queries(ranking.achievement_candidate(achievement),
+                                                [ranking.query_of(c) for c in challenges], k=k)
+    by_id = {str(c.id): c for c in challenges}
+    return [(by_id[h.query_id], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]
+
+
+def achievements_for(session: Session, user: Account, challenge_id: int, k: int = 5):
+    """Achievements that could answer a challenge, for its owner, managers and government."""
+    challenge = curated_challenge(session, user, challenge_id)
+    hits = ranking.engine(session, "achievements").rank(ranking.query_of(challenge), k=k)
+    rows = {a.id: a for a in session.exec(select(Achievement).where(
+        col(Achievement.id).in_([int(h.candidate_id) for h in hits])))}
+    return [(rows[int(h.candidate_id)], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]

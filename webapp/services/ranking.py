@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 from matching import Candidate, Document, Matcher, Query
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.dispatch import Dispatch, DispatchStatus
+from models.profiles import Achievement, Profile
 from models.profiles import Document as ProfileDocument
-from models.profiles import Profile
 
 _lock = threading.Lock()
 
@@ -36,7 +36,13 @@ class EngineState:
 def profiles_stamp(session: Session) -> tuple:
     """The profiles' version in the database: how many, and the newest change."""
     count, newest = session.exec(select(func.count(), func.max(Profile.updated_at))).one()
-    return count, str(newest)
+    return count, newest
+
+
+def achievements_stamp(session: Session) -> tuple:
+    """The achievements' version in the database: how many, and the newest."""
+    count, newest = session.exec(select(func.count(), func.max(Achievement.created_at))).one()
+    return count, newest
 
 
 def candidate_of(profile: Profile, documents: list[ProfileDocument], load: int) -> Candidate:
@@ -56,21 +62,37 @@ def query_of(challenge: Challenge, conflicts: tuple[str, ...] = ()) -> Query:
                  region=challenge.region.value, org=str(challenge.organisation_id), conflicts=conflicts)
 
 
-def engine(session: Session) -> Matcher:
-    """This worker's engine, refreshed when the profiles changed since it was built."""
-    state: EngineState = current_app.extensions.setdefault("ranking", EngineState())
-    stamp = profiles_stamp(session)
+def engine(session: Session, corpus: str = "profiles") -> Matcher:
+    """This worker's engine for a corpus (profiles or achievements), refreshed when its rows changed."""
+    stamp_of, rows_of = CORPORA[corpus]
+    state: EngineState = current_app.extensions.setdefault(f"ranking.{corpus}", EngineState())
+    stamp = stamp_of(session)
     if state.engine is not None and state.stamp == stamp:
         return state.engine
     with _lock:
         if state.engine is None or stamp[0] < state.stamp[0]:
-            state.engine = Matcher().fit(candidates(session))
+            state.engine = Matcher().fit(rows_of(session))
         else:
-            for candidate in candidates(session, state.newest):
+            for candidate in rows_of(session, state.newest):
                 state.engine.update(candidate)
-        state.stamp, state.newest = stamp, session.exec(select(func.max(Profile.updated_at))).one()
+        state.stamp, state.newest = stamp, stamp[1]
         state.engine.stamp = str(stamp)
     return state.engine
+
+
+def achievement_candidate(achievement: Achievement) -> Candidate:
+    """An achievement as the engine sees it (成果 → 需求)."""
+    return Candidate(id=str(achievement.id), kind="achievement", name=achievement.title, text=achievement.abstract,
+                     keywords=tuple(achievement.keywords), documents=(Document(achievement.title, ""),),
+                     region=achievement.region.value)
+
+
+def achievement_candidates(session: Session, since=None) -> list[Candidate]:
+    """Achievements (all, or those listed after `since`) as candidates."""
+    statement = select(Achievement).order_by(col(Achievement.id))
+    if since is not None:
+        statement = statement.where(Achievement.created_at > since)
+    return [achievement_candidate(a) for a in session.exec(statement)]
 
 
 def candidates(session: Session, since=None) -> list[Candidate]:
@@ -100,3 +122,6 @@ def _loads(session: Session) -> dict[int, int]:
             col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)))):
         loads[profile_id] += 1
     return loads
+
+
+CORPORA = {"profiles": (profiles_stamp, candidates), "achievements": (achievements_stamp, achievement_candidates)}
