@@ -105,3 +105,27 @@ def test_switch_to_english(page):
     page.get_by_role("link", name="Challenges").wait_for()
     page.get_by_role("link", name="中文").click()
     page.get_by_role("navigation").get_by_role("link", name="榜单").wait_for()
+
+
+def test_manager_curates_and_enterprise_sees_the_recommendation(browser, demo_server):
+    """Can a manager recommend a ranked solver with a note, and the enterprise then see it on its challenge?"""
+    manager = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
+    manager.set_default_timeout(15_000)
+    sign_in(manager, "manager")
+    manager.goto("/challenges/1/candidates")
+    row = manager.locator("table.candidates tbody tr").nth(5)
+    name = row.locator("td").nth(1).get_by_role("link").inner_text()
+    row.get_by_label("处理意见").select_option("recommend")
+    row.get_by_label("给企业的备注").fill("浏览器测试：该团队摆线轮磨削经验丰富")
+    row.get_by_role("button", name="保存").click()
+    manager.get_by_text("处理意见已记录").wait_for()
+    manager.context.close()
+
+    enterprise = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
+    enterprise.set_default_timeout(15_000)
+    sign_in(enterprise, "enterprise")
+    enterprise.goto("/challenges/1")
+    section = enterprise.locator("section", has=enterprise.get_by_role("heading", name="技术经理人推荐"))
+    assert name in section.inner_text() and "浏览器测试" in section.inner_text()
+    assert int(enterprise.get_by_test_id("unread").inner_text()) >= 1
+    enterprise.context.close()
