@@ -64,10 +64,6 @@ class Channel:
 
     # --- building ---------------------------------------------------------------------------
 
-    def add_unit(self, counts: Counter) -> int:
-        """Append one unit's term counts; return its unit index."""
-        return self.add_units([counts])[0]
-
     def add_units(self, bags: list[Counter]) -> list[int]:
         """Append many units at once (one vocabulary pass, one sort); return their unit indices."""
         vocab = self.vocab

@@ -16,7 +16,7 @@ from matching.keywords import keyword_matches
 from matching.parallel import analyse_all
 from matching.records import Candidate, Hit, Query, QueryHit
 from matching.reverse import rank_queries
-from matching.scoring import aggregate, boosted, clean
+from matching.scoring import aggregate, blend, boosted, clean
 from matching.semantic import SemanticModel
 from matching.settings import Settings
 
@@ -61,7 +61,6 @@ class Matcher:
         self.unit_weight: list[float] = []
         self.unit_title: list[str | None] = []
         self.stamp: str = ""
-        self.changes = 0
         self._arrays: dict[str, np.ndarray] | None = None
         self._references: tuple[int | None, int | None] | None = None
         self._codes: dict[str, dict[str, int]] = {"kind": {}, "org": {}}
@@ -125,7 +124,6 @@ class Matcher:
         for unit in entry.units:
             self.words.remove_unit(unit)
             self.chars.remove_unit(unit)
-        self.changes += 1
 
     def __len__(self) -> int:
         return len(self.index_of)
@@ -155,7 +153,6 @@ class Matcher:
             keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
             self.entries.append(Entry(_slim(candidate), mine, keywords))
             self.index_of[candidate.id] = index
-        self.changes += 1
         self._arrays = None
 
     @staticmethod
@@ -217,12 +214,11 @@ class Matcher:
         return [self._hit(query, item, words, capacity) for item in scored]
 
     def _unit_scores(self, words: QueryVector, chars: QueryVector, embedding: np.ndarray | None) -> np.ndarray:
-        s = self.settings
-        scores = s.word_share * self.words.cosines(words) + (1.0 - s.word_share) * self.chars.cosines(chars)
-        if embedding is not None and len(scores):
-            semantic = np.clip(self.embeddings() @ embedding, 0.0, 1.0)
-            scores = (1.0 - s.semantic_share) * scores + s.semantic_share * semantic
-        return scores * self.arrays()["weight"] if len(scores) else scores
+        word, char = self.words.cosines(words), self.chars.cosines(chars)
+        if not len(word):
+            return word
+        semantic = self.embeddings() @ embedding if embedding is not None else None
+        return blend(word, char, semantic, self.settings) * self.arrays()["weight"]
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""

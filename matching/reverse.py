@@ -9,7 +9,7 @@ import numpy as np
 
 from matching.keywords import keyword_matches
 from matching.records import Candidate, Query, QueryHit
-from matching.scoring import aggregate, boosted, clean
+from matching.scoring import aggregate, blend, boosted, clean
 
 if TYPE_CHECKING:
     from matching.engine import Matcher
@@ -38,10 +38,8 @@ def _score_pair(engine: Matcher, query: Query, candidate: Candidate, unit_vector
     words, chars, embedding = engine.query_vectors(query)
     scores = []
     for (w, c, e), weight in zip(unit_vectors, weights, strict=True):
-        score = s.word_share * words.cosine(w) + (1 - s.word_share) * chars.cosine(c)
-        if embedding is not None:
-            score = (1 - s.semantic_share) * score + s.semantic_share * float(np.clip(e @ embedding, 0, 1))
-        scores.append(score * weight)
+        semantic = float(e @ embedding) if embedding is not None else None
+        scores.append(float(blend(words.cosine(w), chars.cosine(c), semantic, s)) * weight)
     scores = np.array(scores)
     if not len(scores) or scores.max() <= 0:
         return QueryHit(query.id, 0.0)

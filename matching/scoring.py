@@ -3,9 +3,21 @@ directions, so rank() and rank_queries() give the same number for the same pair)
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
 from matching.settings import Settings
+
+T = TypeVar("T", float, np.ndarray)
+
+
+def blend(word: T, char: T, semantic: T | None, settings: Settings) -> T:
+    """A unit's score from its channel cosines (works on floats and on arrays of units)."""
+    lexical = settings.word_share * word + (1.0 - settings.word_share) * char
+    if semantic is None:
+        return lexical
+    return (1.0 - settings.semantic_share) * lexical + settings.semantic_share * np.clip(semantic, 0.0, 1.0)
 
 
 def aggregate(unit_scores: np.ndarray, settings: Settings) -> float:

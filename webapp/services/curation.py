@@ -152,9 +152,7 @@ def challenges_for(session: Session, user: Account, k: int = 5):
     if profile is None:
         return []
     challenges = list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)))
-    documents = list(session.exec(select(ranking.ProfileDocument).where(
-        ranking.ProfileDocument.profile_id == profile.id)))
-    candidate = ranking.candidate_of(profile, documents, 0)
+    candidate = ranking.profile_candidate(session, profile)
     hits = ranking.engine(session).rank_queries(candidate, [ranking.query_of(c) for c in challenges], k=k)
     by_id = {str(c.id): c for c in challenges}
     return [(by_id[h.query_id], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]

@@ -95,6 +95,12 @@ def achievement_candidates(session: Session, since=None) -> list[Candidate]:
     return [achievement_candidate(a) for a in session.exec(statement)]
 
 
+def profile_candidate(session: Session, profile: Profile) -> Candidate:
+    """One profile, with its documents, as the engine sees it (its own load is not counted here)."""
+    documents = list(session.exec(select(ProfileDocument).where(ProfileDocument.profile_id == profile.id)))
+    return candidate_of(profile, documents, 0)
+
+
 def candidates(session: Session, since=None) -> list[Candidate]:
     """Profiles (all, or those changed after `since`) as candidates, with documents and load."""
     statement = select(Profile).order_by(col(Profile.id))
