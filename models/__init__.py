@@ -1,9 +1,9 @@
 """Jiebang's tables and schemas; importing this registers every table on SQLModel.metadata."""
 
-from models import accounts, audit, challenges, curation, dispatch, notifications, profiles
+from models import accounts, audit, challenges, curation, dispatch, notifications, profiles, subsidies
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "curation", "dispatch", "notifications", "profiles",
+    "accounts", "audit", "challenges", "curation", "dispatch", "notifications", "profiles", "subsidies",
     "default_url", "make_engine", "new_session",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
@@ -98,3 +98,35 @@ class RankedCandidateList(SQLModel):
 
     engine_version: str
     items: list[RankedCandidate]
+
+
+class ConflictDeclaration(SQLModel, table=True):
+    """A declared conflict of interest between a person's profile and an organisation (either side declares)."""
+
+    __table_args__ = (UniqueConstraint("profile_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    declared_by: int = Field(foreign_key="user.id")
+    note: str = Field(default="", max_length=500)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ConflictCreate(SQLModel):
+    """A declaration: enterprises name a profile, people name an organisation."""
+
+    profile_id: int | None = None
+    organisation_id: int | None = None
+    note: str = Field(default="", max_length=500)
+
+
+class ConflictRead(SQLModel):
+    """A declared conflict of interest."""
+
+    id: int
+    profile_id: int
+    organisation_id: int
+    declared_by: int
+    note: str
+    created_at: dt.datetime

@@ -1,13 +1,16 @@
-"""Dispatches of science commissioners (科技特派员) to enterprises."""
+"""Science commissioners (科技特派员): enterprises' requests, solved proposals, and dispatches."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
 
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
+from models.validation import non_blank
 
 
 class DispatchStatus(StrEnum):
@@ -32,3 +35,140 @@ class Dispatch(SQLModel, table=True):
     )
     created_by: int = Field(foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class RequestStatus(StrEnum):
+    """Whether an enterprise's request for a commissioner still waits."""
+
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    WITHDRAWN = "withdrawn"
+
+
+MAX_COMMISSIONERS_PER_REQUEST = 5
+
+
+class DispatchRequest(SQLModel, table=True):
+    """An enterprise asks for science commissioners, describing its need."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    requested_by: int = Field(foreign_key="user.id")
+    need: str = Field(sa_column=Column(Text, nullable=False))
+    count: int = Field(default=1, ge=1, le=MAX_COMMISSIONERS_PER_REQUEST)
+    status: RequestStatus = Field(default=RequestStatus.OPEN, index=True, sa_type=enum_type(RequestStatus))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class DispatchRequestCreate(SQLModel):
+    """What an enterprise writes when it asks for help."""
+
+    need: str = Field(min_length=10, max_length=2000)
+    count: int = Field(default=1, ge=1, le=MAX_COMMISSIONERS_PER_REQUEST)
+
+    _need = field_validator("need")(non_blank)
+
+
+class DispatchRequestRead(SQLModel):
+    """A request as the API shows it."""
+
+    id: int
+    organisation_id: int
+    need: str
+    count: int
+    status: RequestStatus
+    created_at: dt.datetime
+
+
+class ProposalStatus(StrEnum):
+    """A proposal is edited as a draft, then approved or discarded."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    DISCARDED = "discarded"
+
+
+class DispatchProposal(SQLModel, table=True):
+    """An assignment of commissioners to requests, solved by the system and edited by government."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_by: int = Field(foreign_key="user.id")
+    request_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    same_region: bool = False
+    start_date: dt.date
+    end_date: dt.date
+    status: ProposalStatus = Field(default=ProposalStatus.DRAFT, sa_type=enum_type(ProposalStatus))
+    total_score: float = 0.0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    decided_at: dt.datetime | None = None
+
+
+class ProposalItem(SQLModel, table=True):
+    """One commissioner for one request in a proposal; `dispatch_id` is set when approved."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="dispatchproposal.id", index=True)
+    request_id: int = Field(foreign_key="dispatchrequest.id", index=True)
+    commissioner_profile_id: int = Field(foreign_key="profile.id")
+    score: float = Field(ge=0, le=1)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    added_by_hand: bool = False
+    dispatch_id: int | None = Field(default=None, foreign_key="dispatch.id")
+
+
+class ProposalCreate(SQLModel):
+    """Which requests to solve, for which period, under which rules."""
+
+    request_ids: list[int] = Field(min_length=1, max_length=500)
+    start_date: dt.date
+    end_date: dt.date
+    same_region: bool = False
+
+    @model_validator(mode="after")
+    def _period(self) -> ProposalCreate:
+        if self.end_date <= self.start_date:
+            raise ValueError("the end date must be after the start date")
+        return self
+
+
+class ProposalItemRead(SQLModel):
+    """One proposed pair as the API shows it."""
+
+    id: int
+    request_id: int
+    organisation_id: int
+    commissioner_profile_id: int
+    commissioner: str
+    score: float
+    reasons: list[str]
+    added_by_hand: bool
+
+
+class ProposalRead(SQLModel):
+    """A proposal with its pairs."""
+
+    id: int
+    status: ProposalStatus
+    same_region: bool
+    start_date: dt.date
+    end_date: dt.date
+    total_score: float
+    items: list[ProposalItemRead]
+
+
+class ProposalItemCreate(SQLModel):
+    """Government adds a commissioner to a request by hand."""
+
+    request_id: int
+    commissioner_profile_id: int
+
+
+class DispatchRead(SQLModel):
+    """A recorded dispatch."""
+
+    id: int
+    commissioner_profile_id: int
+    organisation_id: int
+    start_date: dt.date
+    end_date: dt.date
+    status: DispatchStatus
