@@ -13,7 +13,7 @@ from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, run_form
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
-from webapp.services import curation
+from webapp.services import curation, subsidies
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
 from webapp.services.errors import ValidationError
 from webapp.validation import parse
@@ -63,6 +63,7 @@ def detail(challenge_id: int):
         recommended=curation.recommended(session, challenge.id) if curator else [],
         achievements=curation.achievements_for(session, current_user, challenge.id)
         if curator and challenge.status in curation.CURATABLE else [],
+        subsidy=subsidies.visible_subsidy(session, current_user, challenge.id),
     )
 
 

@@ -1,0 +1,152 @@
+"""Subsidies (政府助题): government funds part of a challenge's reward, released milestone by milestone.
+
+A milestone moves pending → reported → released, or reported → returned → reported again. The enterprise
+may report a milestone only when every earlier one is released, and a release is a conditional update of a
+reported milestone, so funds cannot be released twice or out of order even by two requests at once.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from models.challenges import Challenge, ChallengeStatus
+from models.common import utcnow
+from models.subsidies import (
+    Milestone,
+    MilestoneRead,
+    MilestoneStatus,
+    Subsidy,
+    SubsidyCreate,
+    SubsidyRead,
+)
+from webapp.auth import Account
+from webapp.services.audit import record_event, snapshot
+from webapp.services.challenges import get_challenge, link_to, owned_challenge
+from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from webapp.services.notifications import notify, notify_role
+
+SUBSIDISABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
+REPORTABLE = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS, ChallengeStatus.COMPLETED)
+
+
+def subsidy_of(session: Session, challenge_id: int) -> Subsidy | None:
+    """The challenge's subsidy, if government attached one."""
+    return session.exec(select(Subsidy).where(Subsidy.challenge_id == challenge_id)).first()
+
+
+def milestones_of(session: Session, subsidy: Subsidy) -> list[Milestone]:
+    """A subsidy's milestones in order."""
+    return list(session.exec(select(Milestone).where(Milestone.subsidy_id == subsidy.id)
+                             .order_by(col(Milestone.position))))
+
+
+def read(session: Session, subsidy: Subsidy, challenge: Challenge) -> SubsidyRead:
+    """A subsidy with its share of the reward and the amount released so far."""
+    milestones = milestones_of(session, subsidy)
+    released = sum(m.amount for m in milestones if m.status == MilestoneStatus.RELEASED)
+    share = subsidy.amount / challenge.budget if challenge.budget else 0.0
+    return SubsidyRead(id=subsidy.id, challenge_id=subsidy.challenge_id, amount=subsidy.amount,
+                       share=round(share, 4), conditions=subsidy.conditions, released=released,
+                       milestones=[MilestoneRead.model_validate(m, from_attributes=True) for m in milestones])
+
+
+def visible_subsidy(session: Session, user: Account, challenge_id: int) -> SubsidyRead | None:
+    """The subsidy of a challenge the user may know of (public once the challenge is)."""
+    challenge = get_challenge(session, user, challenge_id)
+    subsidy = subsidy_of(session, challenge.id)
+    return read(session, subsidy, challenge) if subsidy else None
+
+
+def attach(session: Session, user: Account, challenge_id: int, data: SubsidyCreate) -> Subsidy:
+    """Government attaches a subsidy, split into milestones, to a published challenge."""
+    if not user.has("government"):
+        raise PermissionDenied(_("Only government staff set subsidies."))
+    challenge = get_challenge(session, user, challenge_id)
+    if challenge.status not in SUBSIDISABLE:
+        raise InvalidTransition(_("Only a published challenge can be subsidised."))
+    if subsidy_of(session, challenge.id) is not None:
+        raise Conflict(_("This challenge already has a subsidy."))
+    if data.amount > challenge.budget:
+        message = _("A subsidy cannot exceed the challenge's reward (%(budget)s yuan).", budget=challenge.budget)
+        raise ValidationError(message, {"amount": message})
+    subsidy = Subsidy(challenge_id=challenge.id, amount=data.amount, conditions=data.conditions.strip(),
+                      created_by=user.id)
+    session.add(subsidy)
+    session.flush()
+    for position, item in enumerate(data.milestones, start=1):
+        session.add(Milestone(subsidy_id=subsidy.id, position=position, title=item.title, amount=item.amount))
+    record_event(session, user.id, "subsidy.attached", subsidy, None,
+                 {"amount": subsidy.amount, "milestones": [m.model_dump() for m in data.milestones]})
+    notify(session, challenge.owner_id, "subsidy.attached", link_to(challenge), title=challenge.title,
+           amount=f"{subsidy.amount:,}")
+    return subsidy
+
+
+def _milestone(session: Session, challenge: Challenge, milestone_id: int) -> tuple[Subsidy, Milestone]:
+    subsidy = subsidy_of(session, challenge.id)
+    milestone = session.get(Milestone, milestone_id)
+    if subsidy is None or milestone is None or milestone.subsidy_id != subsidy.id:
+        raise NotFound(_("No such milestone."))
+    return subsidy, milestone
+
+
+def report(session: Session, user: Account, challenge_id: int, milestone_id: int, note: str) -> Milestone:
+    """The enterprise reports a milestone done; every earlier milestone must already be released."""
+    challenge = owned_challenge(session, user, challenge_id)
+    subsidy, milestone = _milestone(session, challenge, milestone_id)
+    if challenge.status not in REPORTABLE:
+        raise InvalidTransition(_("Milestones are reported once the challenge is awarded."))
+    if milestone.status not in (MilestoneStatus.PENDING, MilestoneStatus.RETURNED):
+        raise InvalidTransition(_("This milestone was already reported."))
+    earlier = [m for m in milestones_of(session, subsidy) if m.position < milestone.position]
+    if any(m.status != MilestoneStatus.RELEASED for m in earlier):
+        raise InvalidTransition(_("Report the milestones in order: an earlier one is not released yet."))
+    before = snapshot(milestone, "status", "report_note")
+    milestone.status, milestone.report_note, milestone.reported_at = MilestoneStatus.REPORTED, note, utcnow()
+    session.add(milestone)
+    record_event(session, user.id, "milestone.reported", milestone, before,
+                 snapshot(milestone, "status", "report_note"))
+    notify_role(session, "government", "milestone.reported", link_to(challenge), title=challenge.title,
+                milestone=milestone.title)
+    return milestone
+
+
+def release(session: Session, user: Account, challenge_id: int, milestone_id: int) -> Milestone:
+    """Government approves a reported milestone and releases its funds — once, and only in order."""
+    challenge = _governed(session, user, challenge_id)
+    milestone = _milestone(session, challenge, milestone_id)[1]
+    done = session.exec(update(Milestone).where(
+        col(Milestone.id) == milestone.id, col(Milestone.status) == MilestoneStatus.REPORTED.value)
+        .values(status=MilestoneStatus.RELEASED.value, released_at=utcnow(), released_by=user.id))
+    if done.rowcount != 1:
+        raise InvalidTransition(_("Only a reported milestone can be released, and only once."))
+    session.refresh(milestone)
+    record_event(session, user.id, "milestone.released", milestone, {"status": MilestoneStatus.REPORTED.value},
+                 snapshot(milestone, "status", "amount"))
+    notify(session, challenge.owner_id, "milestone.released", link_to(challenge), title=challenge.title,
+           milestone=milestone.title, amount=f"{milestone.amount:,}")
+    return milestone
+
+
+def send_back(session: Session, user: Account, challenge_id: int, milestone_id: int, reason: str) -> Milestone:
+    """Government returns a reported milestone with a reason; the enterprise may report it again."""
+    challenge = _governed(session, user, challenge_id)
+    milestone = _milestone(session, challenge, milestone_id)[1]
+    if milestone.status != MilestoneStatus.REPORTED:
+        raise InvalidTransition(_("Only a reported milestone can be returned."))
+    before = snapshot(milestone, "status", "return_reason")
+    milestone.status, milestone.return_reason = MilestoneStatus.RETURNED, reason
+    session.add(milestone)
+    record_event(session, user.id, "milestone.returned", milestone, before,
+                 snapshot(milestone, "status", "return_reason"))
+    notify(session, challenge.owner_id, "milestone.returned", link_to(challenge), title=challenge.title,
+           milestone=milestone.title, reason=reason)
+    return milestone
+
+
+def _governed(session: Session, user: Account, challenge_id: int) -> Challenge:
+    if not user.has("government"):
+        raise PermissionDenied(_("Only government staff approve milestones."))
+    return get_challenge(session, user, challenge_id)
