@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from models.db import default_url
+from webapp.mail import mail_settings
 
 
 class ConfigError(RuntimeError):
@@ -29,6 +30,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PER_PAGE": 20,
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        **mail_settings(dict(os.environ)),
     }
     config.update(overrides or {})
     if not config["SECRET_KEY"]:

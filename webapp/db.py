@@ -7,6 +7,7 @@ from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401  (registers tables)
 from models.db import make_engine, new_session
+from webapp import mail
 
 
 def init_app(app: Flask) -> None:
@@ -23,8 +24,9 @@ def session() -> Session:
 
 
 def commit() -> None:
-    """Commit the request's work in one transaction."""
+    """Commit the request's work in one transaction, then send the e-mails it queued."""
     session().commit()
+    mail.deliver(session())
 
 
 def create_all() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
+from models.accounts import User, UserRole
 from models.common import utcnow
 from models.notifications import Notification
+from webapp import mail
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "challenge.published": ("您的榜单“{title}”已通过审核并发布。",
@@ -20,14 +23,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "curation.recommended": ("技术经理人为榜单“{title}”推荐了{name}：{note}",
                              "A technical manager recommended {name} for “{title}”: {note}"),
     "invitation": ("{organisation}邀请您揭榜“{title}”。", "{organisation} invites you to bid on “{title}”."),
+    "subsidy.attached": ("政府为榜单“{title}”设立了 {amount} 元资助，按里程碑拨付。",
+                         "Government attached a subsidy of {amount} yuan to “{title}”, paid by milestone."),
+    "milestone.reported": ("榜单“{title}”报告里程碑“{milestone}”已完成，待审核。",
+                           "Milestone “{milestone}” of “{title}” was reported done and awaits review."),
+    "milestone.released": ("榜单“{title}”的里程碑“{milestone}”已通过，拨付 {amount} 元。",
+                           "Milestone “{milestone}” of “{title}” was approved; {amount} yuan released."),
+    "milestone.returned": ("榜单“{title}”的里程碑“{milestone}”被退回：{reason}",
+                           "Milestone “{milestone}” of “{title}” was returned: {reason}"),
+    "dispatch.requested": ("{organisation}申请科技特派员：{need}",
+                           "{organisation} asks for a science commissioner: {need}"),
+    "dispatch.assigned": ("您已被选派为{organisation}的科技特派员（{start} 至 {end}）。",
+                          "You are dispatched to {organisation} as science commissioner ({start} to {end})."),
+    "dispatch.approved": ("科技特派员{name}将服务贵单位（{start} 至 {end}）。",
+                          "Science commissioner {name} will serve your organisation ({start} to {end})."),
 }
 
 
 def notify(session: Session, user_id: int, kind: str, link: str = "", **params: str) -> Notification:
-    """Add a notification for one user (committed with the rest of the request)."""
+    """Add a notification for one user (committed with the rest of the request), and its e-mail copy."""
     row = Notification(user_id=user_id, kind=kind, params={k: str(v) for k, v in params.items()}, link=link)
     session.add(row)
+    zh, en = (text.format(kind=kind, **row.params) for text in MESSAGES.get(kind, ("{kind}", "{kind}")))
+    mail.queue(session, user_id, f"揭榜 Jiebang：{zh[:60]}", f"{zh}\n\n{en}\n\n{public_url(link)}")
     return row
+
+
+def notify_role(session: Session, role: str, kind: str, link: str = "", **params: str) -> int:
+    """Notify every active user holding `role` (e.g. government staff of a new request)."""
+    users = session.exec(select(User.id).join(UserRole, UserRole.user_id == User.id)
+                         .where(UserRole.role == role, User.active == True)).all()  # noqa: E712
+    for user_id in users:
+        notify(session, user_id, kind, link, **params)
+    return len(users)
+
+
+def public_url(link: str) -> str:
+    """An absolute address for a link in an e-mail."""
+    return f"{current_app.config.get('PUBLIC_URL', 'http://127.0.0.1:8000').rstrip('/')}{link}"
 
 
 def message(row: Notification) -> str:
