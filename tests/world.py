@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from sqlmodel import select
 from werkzeug.security import generate_password_hash
 
 from models.accounts import OrgKind, Role
 from models.common import Region
+from models.profiles import Profile
 from webapp import db
 from webapp.services import accounts
 
@@ -78,6 +80,25 @@ class World:
     def headers(self, nick: str) -> dict[str, str]:
         """Bearer-token headers for a cast member."""
         return {"Authorization": f"Bearer {self.users[nick]['token']}"}
+
+    def add_person(self, nick: str, org_name: str, expertise: str, role: Role = Role.SOLVER,
+                   kind: OrgKind = OrgKind.UNIVERSITY, region: Region = Region.TIANJIN, capacity: int = 3,
+                   keywords: tuple[str, ...] = ()) -> int:
+        """A user with a candidate profile (solver, manager or commissioner); returns the profile id."""
+        with self.app.app_context():
+            session = db.session()
+            org = accounts.find_or_create_org(session, org_name, kind, region)
+            user = accounts.create_user(session, f"{nick}@example.cn", nick,
+                                        generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+                                        [role], org, region)
+            profile = session.exec(select(Profile).where(Profile.user_id == user.id)).one()
+            profile.expertise, profile.keywords, profile.capacity = expertise, list(keywords), capacity
+            session.add(profile)
+            session.commit()
+            self.users[nick] = {"id": user.id, "email": user.email, "org": org.id, "profile": profile.id,
+                                "token": accounts.issue_token(session, user.id, "tests")[1]}
+            session.commit()
+            return profile.id
 
     def api(self, nick: str, method: str, path: str, json: Any = None):
         """Call the API as a cast member."""

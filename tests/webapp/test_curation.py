@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import func, select
-from werkzeug.security import generate_password_hash
 
-from models.accounts import OrgKind, Role
-from models.common import Region
+from models.accounts import OrgKind
 from models.curation import CuratorDecision, Recommendation
-from models.profiles import Profile
-from tests.world import PASSWORD, World
+from tests.world import World
 from webapp import create_app, db
-from webapp.services import accounts
 
 EXPERT = "精密齿轮成形磨削与砂轮修整，RV减速器摆线轮齿形误差在机测量与补偿"
 
 
 def add_solver(world, nick: str, org_name: str, expertise: str, kind: OrgKind = OrgKind.UNIVERSITY) -> int:
     """A solver with a profile; returns the profile id."""
-    with world.app.app_context():
-        session = db.session()
-        org = accounts.find_or_create_org(session, org_name, kind, Region.TIANJIN)
-        user = accounts.create_user(session, f"{nick}@example.cn", nick,
-                                    generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
-                                    [Role.SOLVER], org, Region.TIANJIN)
-        profile = session.exec(select(Profile).where(Profile.user_id == user.id)).one()
-        profile.expertise, profile.keywords = expertise, ["RV减速器", "磨削"]
-        session.add(profile)
-        session.commit()
-        return profile.id
+    return world.add_person(nick, org_name, expertise, kind=kind, keywords=("RV减速器", "磨削"))
 
 
 @pytest.fixture

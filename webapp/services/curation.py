@@ -13,11 +13,11 @@ from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
-from webapp.services import ranking
+from webapp.services import conflicts, ranking
 from webapp.services.access import is_owner
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
-from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
 
 CURATORS = ("manager", "government")
@@ -52,11 +52,11 @@ def latest_decisions(session: Session, challenge_id: int) -> dict[int, CuratorDe
 
 
 def excluded(session: Session, challenge: Challenge) -> set[int]:
-    """Profiles never to propose: rejected by a curator, or solvers who withdrew from this challenge."""
+    """Profiles never to propose: rejected by a curator, solvers who withdrew, declared conflicts of interest."""
     rejected = {pid for pid, d in latest_decisions(session, challenge.id).items() if d.decision == Decision.REJECT}
     withdrew = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
         Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN))
-    return rejected | set(withdrew)
+    return rejected | set(withdrew) | conflicts.profiles_in_conflict_with(session, challenge.organisation_id)
 
 
 def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: ProfileKind,
@@ -94,6 +94,9 @@ def decide(session: Session, user: Account, challenge_id: int, profile_id: int, 
     profile = session.get(Profile, profile_id)
     if profile is None:
         raise NotFound(_("No such profile."))
+    if decision != Decision.REJECT and (profile.organisation_id == challenge.organisation_id
+                                        or conflicts.conflicted(session, profile.id, challenge.organisation_id)):
+        raise Conflict(_("This candidate has a conflict of interest with the enterprise."))
     if decision == Decision.REJECT and reject_reason is None:
         message = _("Choose why the candidate is rejected.")
         raise ValidationError(message, {"reject_reason": message})
@@ -151,7 +154,9 @@ def challenges_for(session: Session, user: Account, k: int = 5):
     profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
     if profile is None:
         return []
-    challenges = list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)))
+    avoid = conflicts.organisations_in_conflict_with(session, profile.id) | {profile.organisation_id}
+    challenges = [c for c in session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED))
+                  if c.organisation_id not in avoid]
     candidate = ranking.profile_candidate(session, profile)
     hits = ranking.engine(session).rank_queries(candidate, [ranking.query_of(c) for c in challenges], k=k)
     by_id = {str(c.id): c for c in challenges}
