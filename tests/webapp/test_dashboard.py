@@ -1,0 +1,72 @@
+"""The government dashboard: figures from live data, filters, CSV downloads, ECharts served locally."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+
+@pytest.fixture
+def activity(world):
+    """Published, awarded and draft challenges with bids, a subsidy with one released milestone."""
+    published = world.challenge("published")
+    world.bid(published)
+    world.bid(published, "other_solver")
+    awarded = world.challenge("awarded", field="new_materials", region="hebei")
+    world.challenge("draft")
+    plan = {"amount": 300000, "milestones": [{"title": "一期", "amount": 100000}, {"title": "二期", "amount": 200000}]}
+    milestones = world.api("government", "POST", f"/challenges/{awarded}/subsidy", plan).json["milestones"]
+    world.api("owner", "POST", f"/challenges/{awarded}/milestones/{milestones[0]['id']}/report", {"note": "完成"})
+    world.api("government", "POST", f"/challenges/{awarded}/milestones/{milestones[0]['id']}/release")
+    return {"published": published, "awarded": awarded}
+
+
+def download(client, name: str, query: str = "") -> list[list[str]]:
+    """A figure's CSV as rows."""
+    response = client.get(f"/government/dashboard/{name}.csv{query}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_figures_count_live_data(world, activity):
+    """Status, bids per challenge, subsidy committed vs released and the headline figures add up."""
+    gov = world.login("government")
+    assert sorted(download(gov, "by_status")[1:]) == [["awarded", "1"], ["draft", "1"], ["published", "1"]]
+    bids = dict(download(gov, "bids_per_challenge")[1:])
+    assert bids["1"] == "1" and bids["2"] == "1"  # awarded got its one bid; published got two
+    assert download(gov, "subsidies")[1:] == [["new_materials", "300000", "100000"]]
+    summary = dict(download(gov, "summary")[1:])
+    assert summary["enterprises_served"] == "1" and summary["challenges"] == "3" and summary["bids"] == "3"
+    assert summary["subsidy_released"] == "100000"
+    durations = {row[0]: row for row in download(gov, "durations")[1:]}
+    assert durations["first_bid"][1] == "2" and durations["award"][1] == "1"
+
+
+def test_filters_narrow_every_figure(world, activity):
+    """Field and region filters keep only the matching challenges; a period in the past keeps none."""
+    gov = world.login("government")
+    assert download(gov, "by_status", "?region=hebei")[1:] == [["awarded", "1"]]
+    assert download(gov, "by_field", "?field=new_materials")[1:] == [["new_materials", "1"]]
+    assert download(gov, "by_status", "?start=2020-01-01&end=2020-12-31")[1:] == []
+
+
+def test_page_draws_charts_from_local_echarts(world, activity):
+    """The page embeds every figure and loads ECharts from /static, never from a CDN."""
+    gov = world.login("government")
+    html = gov.get("/government/dashboard/").get_data(as_text=True)
+    assert "/static/vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
+    assert "各状态榜单数" in html or "Challenges by status" in html
+    assert gov.get("/static/vendor/echarts/echarts.min.js").status_code == 200
+
+
+def test_bad_filters_and_other_roles(world):
+    """A bad date is a form error (422) on the page and a JSON error on the CSV; only government may look."""
+    gov = world.login("government")
+    assert gov.get("/government/dashboard/?start=yesterday").status_code == 422
+    assert gov.get("/government/dashboard/?start=2026-05-01&end=2026-01-01").status_code == 422
+    assert gov.get("/government/dashboard/by_status.csv?region=mars").status_code == 422
+    assert gov.get("/government/dashboard/nothing.csv").status_code == 404
+    assert world.login("manager").get("/government/dashboard/").status_code == 403
+    assert world.login("owner").get("/government/dashboard/summary.csv").status_code == 403

@@ -1,0 +1,114 @@
+"""The government dashboard: live figures drawn with ECharts (served from static/), each as CSV too."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from pydantic import model_validator
+from sqlmodel import SQLModel
+
+from models.accounts import Role
+from models.common import Region, TechField
+from webapp import db
+from webapp.auth import roles_required
+from webapp.i18n import label
+from webapp.services import dashboard
+from webapp.services.errors import ValidationError
+from webapp.validation import parse
+
+bp = Blueprint("dashboard", __name__, url_prefix="/government/dashboard")
+LABELLED = {"by_status": "status", "by_field": "field", "by_region": "region", "subsidies": "field"}
+
+
+class DashboardQuery(SQLModel):
+    """The dashboard's filters as the query string gives them."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    field: TechField | None = None
+    region: Region | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> DashboardQuery:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("the end date must be after the start date")
+        return self
+
+
+def filters_from(args) -> tuple[dashboard.Filters, dict[str, str]]:
+    """Filters from the query string, or none and the field errors."""
+    values = {k: v for k, v in args.items() if v and k in DashboardQuery.model_fields}
+    try:
+        query = parse(DashboardQuery, values)
+    except ValidationError as exc:
+        return dashboard.Filters(), exc.fields
+    return dashboard.Filters(query.start, query.end, query.field, query.region), {}
+
+
+def shown(figure: dashboard.Figure) -> dict:
+    """A figure with its first column in words, ready for the chart script."""
+    table = LABELLED.get(figure.name)
+    rows = [[label(table, r[0]) if table else _measure(figure.name, r[0]), *r[1:]] for r in figure.rows]
+    return {"name": figure.name, "chart": figure.chart, "columns": [column_label(c) for c in figure.columns],
+            "rows": rows, "title": titles()[figure.name]}
+
+
+def _measure(name: str, value):
+    return column_label(value) if name in ("summary", "durations") else value
+
+
+@bp.route("/")
+@roles_required(Role.GOVERNMENT)
+def index():
+    """All figures for the chosen filters."""
+    filters, errors = filters_from(request.args)
+    figures = [shown(f) for f in dashboard.all_figures(db.session(), filters)]
+    return render_template("government/dashboard.html", figures=figures, values=request.args, errors=errors), \
+        422 if errors else 200
+
+
+@bp.route("/<name>.csv")
+@roles_required(Role.GOVERNMENT)
+def download(name: str):
+    """One figure as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese correctly)."""
+    if name not in dashboard.FIGURES:
+        abort(404)
+    filters, errors = filters_from(request.args)
+    if errors:
+        raise ValidationError(_("Some fields are not valid."), errors)
+    figure = dashboard.figure(db.session(), name, filters)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(figure.columns)
+    writer.writerows(figure.rows)
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=jiebang-{name}.csv"})
+
+
+def column_label(code: str) -> str:
+    """A column or measure code in words."""
+    return {
+        "challenges": _("Challenges"), "status": _("Status"), "field": _("Field"), "region": _("Region"),
+        "bids": _("Bids"), "measure": _("Measure"), "median_days": _("Median days"), "mean_days": _("Mean days"),
+        "first_bid": _("Publication to first bid"), "award": _("Publication to award"),
+        "manager": _("Technical manager"), "decisions": _("Decisions"), "acceptance_rate": _("Acceptance rate"),
+        "commissioner": _("Commissioner"), "dispatches": _("Dispatches"), "capacity": _("Capacity"),
+        "committed": _("Committed (yuan)"), "released": _("Released (yuan)"), "value": _("Value"),
+        "enterprises_served": _("Enterprises served"), "awarded": _("Awarded"),
+        "subsidy_committed": _("Subsidy committed (yuan)"), "subsidy_released": _("Subsidy released (yuan)"),
+    }.get(code, code)
+
+
+def titles() -> dict[str, str]:
+    """Each figure's title in the current language."""
+    return {
+        "summary": _("Headline figures"), "by_status": _("Challenges by status"),
+        "by_field": _("Challenges by field"), "by_region": _("Challenges by region"),
+        "bids_per_challenge": _("Bids per published challenge"), "durations": _("Days to first bid and to award"),
+        "curation": _("Technical managers: curation volume and acceptance rate"),
+        "commissioner_load": _("Science commissioners' load"), "subsidies": _("Subsidy committed and released"),
+    }

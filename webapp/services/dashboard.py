@@ -1,0 +1,192 @@
+"""The government dashboard's figures, each a small table (columns + rows) a chart and a CSV are drawn from.
+
+Filters: a period (challenges created, dispatches started within it), a field and a region. Counting is done
+by the database; medians of durations in Python over the filtered challenges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.accounts import Organisation, User
+from models.challenges import Bid, Challenge
+from models.common import Region, TechField
+from models.curation import CuratorDecision, Decision
+from models.dispatch import Dispatch, DispatchStatus
+from models.profiles import Profile, ProfileKind
+from models.subsidies import Milestone, MilestoneStatus, Subsidy
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to; None means everything."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    field: TechField | None = None
+    region: Region | None = None
+
+@dataclass
+class Figure:
+    """One figure: a name (for its CSV), a chart kind, column codes, and rows of values."""
+
+    name: str
+    chart: str  # bar, pie, table
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # dates in the filters are days in China (no DST)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of a day in China, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=CHINA)
+
+
+def challenge_filter(statement, filters: Filters):
+    """Narrow a statement that involves Challenge by the filters."""
+    if filters.start:
+        statement = statement.where(Challenge.created_at >= day_start(filters.start))
+    if filters.end:
+        statement = statement.where(Challenge.created_at < day_start(filters.end + dt.timedelta(days=1)))
+    if filters.field:
+        statement = statement.where(Challenge.field == filters.field)
+    if filters.region:
+        statement = statement.where(Challenge.region == filters.region)
+    return statement
+
+def by_column(session: Session, filters: Filters, column, name: str) -> Figure:
+    """Challenges counted by one of their columns (status, field or region)."""
+    rows = session.exec(challenge_filter(select(column, func.count()).select_from(Challenge), filters)
+                        .group_by(column).order_by(func.count().desc(), column)).all()
+    return Figure(name, "pie" if name == "by_status" else "bar", [name.removeprefix("by_"), "challenges"],
+                  [[getattr(v, "value", v), n] for v, n in rows])
+
+def bids_per_challenge(session: Session, filters: Filters) -> Figure:
+    """How many published challenges got 0, 1, 2, 3, 4 or 5+ bids."""
+    counts = session.exec(challenge_filter(
+        select(Challenge.id, func.count(col(Bid.id))).select_from(Challenge)
+        .join(Bid, Bid.challenge_id == Challenge.id, isouter=True)
+        .where(col(Challenge.published_at).is_not(None)), filters).group_by(Challenge.id)).all()
+    buckets = Counter(min(n, 5) for _cid, n in counts)
+    return Figure("bids_per_challenge", "bar", ["bids", "challenges"],
+                  [["5+" if b == 5 else str(b), buckets.get(b, 0)] for b in range(6)])
+
+def durations(session: Session, filters: Filters) -> Figure:
+    """Days from publication to the first bid and to the award: challenges measured, median, mean."""
+    published = session.exec(challenge_filter(
+        select(Challenge.id, Challenge.published_at, Challenge.awarded_at)
+        .where(col(Challenge.published_at).is_not(None)), filters)).all()
+    first_bid = dict(session.exec(select(Bid.challenge_id, func.min(Bid.created_at)).where(
+        col(Bid.challenge_id).in_([p[0] for p in published])).group_by(Bid.challenge_id)).all())
+    to_bid = [_days(at, first_bid[cid]) for cid, at, _aw in published if cid in first_bid]
+    to_award = [_days(at, awarded) for _cid, at, awarded in published if awarded]
+    return Figure("durations", "bar", ["measure", "challenges", "median_days", "mean_days"],
+                  [["first_bid", len(to_bid), *_centre(to_bid)], ["award", len(to_award), *_centre(to_award)]])
+
+def _days(start: dt.datetime, end: dt.datetime) -> float:
+    return max(0.0, (_aware(end) - _aware(start)).total_seconds() / 86400)
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+def _centre(values: list[float]) -> list[float]:
+    return [round(statistics.median(values), 1), round(statistics.fmean(values), 1)] if values else [0.0, 0.0]
+
+def curation(session: Session, filters: Filters) -> Figure:
+    """Per technical manager: decisions recorded and the share that accepted (recommended or shortlisted)."""
+    rows = session.exec(challenge_filter(
+        select(User.name, CuratorDecision.decision, func.count()).select_from(CuratorDecision)
+        .join(User, User.id == CuratorDecision.curator_id)
+        .join(Challenge, Challenge.id == CuratorDecision.challenge_id), filters)
+        .group_by(User.name, CuratorDecision.decision)).all()
+    volume, accepted = Counter(), Counter()
+    for name, decision, n in rows:
+        volume[name] += n
+        if decision in (Decision.RECOMMEND, Decision.SHORTLIST, "recommend", "shortlist"):
+            accepted[name] += n
+    ranked = sorted(volume, key=lambda name: (-volume[name], name))
+    return Figure("curation", "bar", ["manager", "decisions", "acceptance_rate"],
+                  [[name, volume[name], round(accepted[name] / volume[name], 3)] for name in ranked])
+
+def commissioner_load(session: Session, filters: Filters) -> Figure:
+    """Per commissioner with live dispatches: dispatches under way and capacity."""
+    statement = select(Profile.display_name, Profile.capacity, func.count()).select_from(Dispatch) \
+        .join(Profile, Profile.id == Dispatch.commissioner_profile_id) \
+        .join(Organisation, Organisation.id == Dispatch.organisation_id) \
+        .where(col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)),
+               Profile.kind == ProfileKind.COMMISSIONER)
+    statement = _dispatch_filter(statement, filters)
+    rows = session.exec(statement.group_by(Profile.display_name, Profile.capacity)).all()
+    rows = sorted(rows, key=lambda r: (-r[2], r[0]))
+    return Figure("commissioner_load", "bar", ["commissioner", "dispatches", "capacity"], [list(r) for r in rows])
+
+def _dispatch_filter(statement, filters: Filters):
+    if filters.start:
+        statement = statement.where(Dispatch.end_date >= filters.start)
+    if filters.end:
+        statement = statement.where(Dispatch.start_date <= filters.end)
+    if filters.region:
+        statement = statement.where(Organisation.region == filters.region)
+    return statement
+
+def subsidies(session: Session, filters: Filters) -> Figure:
+    """Subsidy committed and released, by field."""
+    committed = dict(session.exec(challenge_filter(
+        select(Challenge.field, func.sum(Subsidy.amount)).select_from(Subsidy)
+        .join(Challenge, Challenge.id == Subsidy.challenge_id), filters).group_by(Challenge.field)).all())
+    released = dict(session.exec(challenge_filter(
+        select(Challenge.field, func.sum(Milestone.amount)).select_from(Milestone)
+        .join(Subsidy, Subsidy.id == Milestone.subsidy_id).join(Challenge, Challenge.id == Subsidy.challenge_id)
+        .where(Milestone.status == MilestoneStatus.RELEASED), filters).group_by(Challenge.field)).all())
+    fields = sorted(committed, key=lambda f: -committed[f])
+    return Figure("subsidies", "bar", ["field", "committed", "released"],
+                  [[getattr(f, "value", f), int(committed[f]), int(released.get(f) or 0)] for f in fields])
+
+def summary(session: Session, filters: Filters) -> Figure:
+    """The headline figures the city reports."""
+    challenges = challenge_filter(select(Challenge.organisation_id).where(
+        col(Challenge.published_at).is_not(None)), filters)
+    served = set(session.exec(challenges).all())
+    dispatch_orgs = _dispatch_filter(select(Dispatch.organisation_id).select_from(Dispatch).join(
+        Organisation, Organisation.id == Dispatch.organisation_id), filters)
+    if not filters.field:
+        served |= set(session.exec(dispatch_orgs).all())
+    count = session.exec(challenge_filter(select(func.count()).select_from(Challenge), filters)).one()
+    awarded = session.exec(challenge_filter(select(func.count()).select_from(Challenge).where(
+        col(Challenge.awarded_at).is_not(None)), filters)).one()
+    bids = session.exec(challenge_filter(select(func.count()).select_from(Bid).join(
+        Challenge, Challenge.id == Bid.challenge_id), filters)).one()
+    money = {row[0]: row for row in subsidies(session, filters).rows}
+    return Figure("summary", "table", ["measure", "value"], [
+        ["enterprises_served", len(served)], ["challenges", count], ["awarded", awarded], ["bids", bids],
+        ["dispatches", len(session.exec(dispatch_orgs).all())],
+        ["subsidy_committed", sum(r[1] for r in money.values())],
+        ["subsidy_released", sum(r[2] for r in money.values())],
+    ])
+
+FIGURES = {
+    "summary": summary,
+    "by_status": lambda s, f: by_column(s, f, Challenge.status, "by_status"),
+    "by_field": lambda s, f: by_column(s, f, Challenge.field, "by_field"),
+    "by_region": lambda s, f: by_column(s, f, Challenge.region, "by_region"),
+    "bids_per_challenge": bids_per_challenge,
+    "durations": durations,
+    "curation": curation,
+    "commissioner_load": commissioner_load,
+    "subsidies": subsidies,
+}
+
+def figure(session: Session, name: str, filters: Filters) -> Figure:
+    """One named figure."""
+    return FIGURES[name](session, filters)
+
+def all_figures(session: Session, filters: Filters) -> list[Figure]:
+    """Every figure, in the dashboard's order."""
+    return [figure(session, name, filters) for name in FIGURES]
