@@ -74,10 +74,33 @@ REASON_LABELS = {
     "region": ("同一地区", "Same region"),
     "capacity": ("承接已满", "At capacity"),
 }
+MILESTONE_LABELS = {
+    "pending": ("未开始", "Pending"),
+    "reported": ("待审核", "Reported"),
+    "returned": ("已退回", "Returned"),
+    "released": ("已拨付", "Released"),
+}
+REQUEST_LABELS = {
+    "open": ("待选派", "Open"),
+    "fulfilled": ("已选派", "Fulfilled"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+}
+PROPOSAL_LABELS = {
+    "draft": ("草案", "Draft"),
+    "approved": ("已批准", "Approved"),
+    "discarded": ("已放弃", "Discarded"),
+}
+DISPATCH_LABELS = {
+    "planned": ("待开始", "Planned"),
+    "active": ("服务中", "Active"),
+    "ended": ("已结束", "Ended"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
     "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
+    "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
+    "dispatch": DISPATCH_LABELS,
 }
 
 

@@ -51,6 +51,8 @@ def field_message(error: dict) -> str:
         "list_type": lambda: _("Enter a list."),
         "string_type": lambda: _("Enter text."),
         "bool_parsing": lambda: _("Enter true or false."),
+        "too_short": lambda: _("Give at least %(n)s.", n=ctx.get("min_length")),
+        "too_long": lambda: _("Give at most %(n)s.", n=ctx.get("max_length")),
     }
     return messages.get(kind, lambda: error["msg"])()
 
@@ -59,6 +61,8 @@ def _value_error(message: str) -> str:
     known = {
         "must not be blank": _("This field must not be empty."),
         "deadline must be after today": _("The deadline must be after today."),
+        "the milestones must add up to the subsidy amount": _("The milestones must add up to the subsidy amount."),
+        "the end date must be after the start date": _("The end date must be after the start date."),
     }
     text = message.removeprefix("Value error, ")
     return known.get(text, text)

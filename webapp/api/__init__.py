@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 
-from webapp.api import bids, challenges, curation, inbox, profiles  # noqa: F401  (register routes on bp)
+from webapp.api import (  # noqa: F401  (register routes on bp)
+    bids,
+    challenges,
+    conflicts,
+    curation,
+    dispatch,
+    inbox,
+    profiles,
+    subsidies,
+)
 from webapp.api.base import bp, spec
 from webapp.auth import authenticated_by_token
 from webapp.extensions import csrf

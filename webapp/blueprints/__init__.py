@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.blueprints import account, achievements, bids, challenges, curation, government, home, inbox, profiles
+from webapp.blueprints import (
+    account,
+    achievements,
+    bids,
+    challenges,
+    conflicts,
+    curation,
+    dashboard,
+    dispatch,
+    government,
+    home,
+    inbox,
+    profiles,
+    subsidies,
+)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
-    for module in (home, account, challenges, bids, government, profiles, achievements, curation, inbox):
+    for module in (home, account, challenges, bids, government, profiles, achievements, curation, inbox,
+                   subsidies, dispatch, dashboard, conflicts):
         app.register_blueprint(module.bp)
