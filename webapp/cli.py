@@ -1,4 +1,5 @@
-"""`flask --app wsgi …` commands: init-db, load-demo, create-user, create-token."""
+"""`flask --app wsgi …` commands: init-db, load-demo, create-user, create-token, set-password, match-report,
+import, export."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from webapp import db
 from webapp.demo.loader import load
 from webapp.services import accounts, reports
 from webapp.services.errors import Conflict
+from webapp.transfer import cli as transfer_cli
 
 
 @click.command("init-db")
@@ -82,6 +84,24 @@ def create_token(email: str, name: str) -> None:
     click.echo(plain)
 
 
+@click.command("set-password")
+@with_appcontext
+@click.option("--email", required=True)
+@click.password_option()
+def set_password(email: str, password: str) -> None:
+    """Give a user (e.g. an imported one) a password to sign in with."""
+    if len(password) < 8:
+        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
+    session = db.session()
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.BadParameter("no user with this e-mail", param_hint="--email")
+    user.password_hash = generate_password_hash(password)
+    session.add(user)
+    session.commit()
+    click.echo(f"Password set for {user.email}.")
+
+
 @click.command("match-report")
 @with_appcontext
 def match_report() -> None:
@@ -97,6 +117,6 @@ def match_report() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, load_demo, create_user, create_token, match_report):
+    for command in (init_db, load_demo, create_user, create_token, set_password, match_report, *transfer_cli.COMMANDS):
         app.cli.add_command(command)
 

@@ -11,6 +11,7 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     conflicts,
     curation,
     dispatch,
+    exports,
     inbox,
     profiles,
     subsidies,

@@ -1,0 +1,1 @@
+"""Bulk import (CSV/XLSX, validated row by row, with duplicate detection) and export (CSV/JSON)."""

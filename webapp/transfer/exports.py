@@ -1,0 +1,115 @@
+"""Export transaction data for sharing between regions (京津冀): challenges, bids, awards, dispatches.
+
+Each dataset has a fixed, documented column schema (COLUMNS; README "Import and export" lists it).
+Only public facts leave: published challenges without their confidential details, and no bid texts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from models.accounts import Organisation, User
+from models.challenges import Bid, BidStatus, Challenge
+from models.dispatch import Dispatch
+from models.profiles import Profile
+from webapp.transfer.tables import write_csv
+
+COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "challenges": [
+        ("id", "challenge id on this platform"), ("title", "title"), ("summary", "public summary"),
+        ("field", "technology field code"), ("keywords", "keywords, separated by ';' in CSV"),
+        ("budget", "reward in yuan"), ("deadline", "bidding deadline, YYYY-MM-DD"),
+        ("region", "region code"), ("status", "lifecycle status code"), ("enterprise", "posting enterprise"),
+        ("published_at", "publication time, ISO 8601 UTC"), ("awarded_at", "award time, ISO 8601 UTC or empty"),
+    ],
+    "bids": [
+        ("id", "bid id"), ("challenge_id", "challenge id"), ("solver", "solver's name"),
+        ("solver_organisation", "solver's organisation"), ("price", "price in yuan"),
+        ("duration_days", "proposed duration in days"), ("status", "bid status code"),
+        ("created_at", "submission time, ISO 8601 UTC"),
+    ],
+    "awards": [
+        ("challenge_id", "challenge id"), ("title", "challenge title"), ("field", "technology field code"),
+        ("region", "region code"), ("enterprise", "posting enterprise"), ("solver", "winning solver"),
+        ("solver_organisation", "winner's organisation"), ("price", "accepted price in yuan"),
+        ("awarded_at", "award time, ISO 8601 UTC"),
+    ],
+    "dispatches": [
+        ("id", "dispatch id"), ("commissioner", "science commissioner's name"),
+        ("commissioner_organisation", "commissioner's organisation"), ("enterprise", "served organisation"),
+        ("region", "served organisation's region code"), ("start_date", "YYYY-MM-DD"), ("end_date", "YYYY-MM-DD"),
+        ("status", "planned, active or ended"),
+    ],
+}
+FORMATS = ("csv", "json")
+
+
+def _challenges(session: Session) -> list[list]:
+    rows = session.exec(select(Challenge, Organisation.name)
+                        .join(Organisation, Organisation.id == Challenge.organisation_id)
+                        .where(col(Challenge.published_at).is_not(None)).order_by(col(Challenge.id)))
+    return [[c.id, c.title, c.summary, c.field, c.keywords, c.budget, c.deadline, c.region, c.status, name,
+             c.published_at, c.awarded_at] for c, name in rows]
+
+
+def _bids(session: Session) -> list[list]:
+    rows = session.exec(select(Bid, User.name, Organisation.name).join(User, User.id == Bid.solver_id)
+                        .join(Organisation, Organisation.id == User.organisation_id)
+                        .join(Challenge, Challenge.id == Bid.challenge_id)
+                        .where(col(Challenge.published_at).is_not(None)).order_by(col(Bid.id)))
+    return [[b.id, b.challenge_id, solver, org, b.price, b.duration_days, b.status, b.created_at]
+            for b, solver, org in rows]
+
+
+def _awards(session: Session) -> list[list]:
+    enterprise, solver_org = aliased(Organisation), aliased(Organisation)
+    rows = session.exec(select(Challenge, enterprise.name, User.name, solver_org.name, Bid.price)
+                        .join(Bid, Bid.challenge_id == Challenge.id).join(User, User.id == Bid.solver_id)
+                        .join(enterprise, enterprise.id == Challenge.organisation_id)
+                        .join(solver_org, solver_org.id == User.organisation_id)
+                        .where(Bid.status == BidStatus.ACCEPTED).order_by(col(Challenge.id)))
+    return [[c.id, c.title, c.field, c.region, ent, solver, org, price, c.awarded_at]
+            for c, ent, solver, org, price in rows]
+
+
+def _dispatches(session: Session) -> list[list]:
+    served, home = aliased(Organisation), aliased(Organisation)
+    rows = session.exec(select(Dispatch, Profile.display_name, home.name, served.name, served.region)
+                        .join(Profile, Profile.id == Dispatch.commissioner_profile_id)
+                        .join(home, home.id == Profile.organisation_id)
+                        .join(served, served.id == Dispatch.organisation_id).order_by(col(Dispatch.id)))
+    return [[d.id, name, org, ent, region, d.start_date, d.end_date, d.status] for d, name, org, ent, region in rows]
+
+
+ROWS: dict[str, Callable[[Session], list[list]]] = {
+    "challenges": _challenges, "bids": _bids, "awards": _awards, "dispatches": _dispatches,
+}
+
+
+def plain(value: object, in_csv: bool) -> object:
+    """A cell as CSV text or a JSON value (enums by code, times ISO 8601, lists joined in CSV)."""
+    value = getattr(value, "value", value)
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list) and in_csv:
+        return ";".join(map(str, value))
+    if value is None and in_csv:
+        return ""
+    return value
+
+
+def export(session: Session, dataset: str, fmt: str) -> str:
+    """One dataset as CSV or JSON text."""
+    names = [name for name, _meaning in COLUMNS[dataset]]
+    rows = [[plain(v, fmt == "csv") for v in row] for row in ROWS[dataset](session)]
+    if fmt == "csv":
+        return write_csv(names, rows)
+    return json.dumps([dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False, indent=1)
