@@ -17,6 +17,7 @@ from models.common import FIELD_LABELS, Region, TechField, utcnow
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.profiles import Achievement, Document, DocumentKind, Maturity, Profile, ProfileKind
 from webapp.demo import people
+from webapp.demo.assistance import load_assistance
 from webapp.demo.cast import COUNTIES, ENTERPRISES, TRANSFER_INSTITUTIONS, UNIVERSITIES
 from webapp.demo.topic import Topic
 from webapp.demo.topics_digital import TOPICS as DIGITAL
@@ -109,6 +110,8 @@ def load(session: Session) -> dict[str, int]:
               for c, t in zip(challenges, TOPICS, strict=True)}
     manager = session.exec(select(User).where(User.email == f"manager@{DEMO_DOMAIN}")).one()
     builder.counts["curation decisions"] = curate(session, topics, solvers, manager)
+    builder.counts.update(load_assistance(session, builder.rng, government, dict(zip(
+        [c.id for c in challenges], TOPICS, strict=True))))
     session.add(AuditEvent(actor_id=None, action="demo.loaded", entity="demo", entity_id=0,
                            after=dict(builder.counts)))
     return dict(builder.counts)
@@ -273,7 +276,9 @@ def _bid(b: DemoBuilder, challenge: Challenge, topic: Topic, user: User, profile
     direction = b.rng.choice(topic.directions)
     approach = b.rng.choice(BID_FRAMES).format(d=direction, k=b.rng.choice(topic.keywords))
     months = b.rng.choice((3, 4, 6, 9, 12))
-    bid = Bid(challenge_id=challenge.id, solver_id=user.id, approach=approach,
+    submitted = (challenge.published_at or b.now) + dt.timedelta(days=b.rng.randint(1, 9), hours=b.rng.randint(0, 23))
+    bid = Bid(challenge_id=challenge.id, solver_id=user.id, approach=approach, created_at=submitted,
+              updated_at=submitted,
               price=int(challenge.budget * b.rng.uniform(0.6, 1.05)) // 10_000 * 10_000,
               timeline=f"{months}个月：方案{months // 3}个月，研制与验证{months - months // 3}个月",
               duration_days=months * 30, team=f"{profile.display_name}，成员{b.rng.randint(3, 8)}人")
