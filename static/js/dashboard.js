@@ -5,24 +5,36 @@
 
   function barOption(figure) {
     var names = figure.rows.map(function (row) { return String(row[0]); });
-    var series = figure.columns.slice(1).map(function (column, i) {
-      return { name: column, type: "bar", data: figure.rows.map(function (row) { return row[i + 1]; }) };
+    var valueAxes = [{ type: "value" }];
+    if (figure.secondary !== null) {
+      valueAxes.push({ type: "value", min: 0, max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } });
+    }
+    var series = figure.series.map(function (column) {
+      var item = { name: figure.columns[column], type: "bar",
+                   data: figure.rows.map(function (row) { return row[column]; }) };
+      if (column === figure.secondary) {
+        item.type = "line";
+        item[figure.horizontal ? "xAxisIndex" : "yAxisIndex"] = 1;
+      }
+      return item;
     });
+    var categories = { type: "category", data: names, inverse: figure.horizontal,
+                       axisLabel: { interval: 0, rotate: !figure.horizontal && names.length > 6 ? 30 : 0 } };
     return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
-      xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value" },
+      grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
+      xAxis: figure.horizontal ? valueAxes : categories,
+      yAxis: figure.horizontal ? categories : valueAxes,
       series: series
     };
   }
 
   function pieOption(figure) {
     return {
-      tooltip: { trigger: "item" },
-      legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["35%", "65%"],
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { type: "scroll", orient: "vertical", right: 0, top: "middle" },
+      series: [{ type: "pie", radius: ["40%", "70%"], center: ["40%", "50%"], label: { show: false },
                  data: figure.rows.map(function (row) { return { name: String(row[0]), value: row[1] }; }) }]
     };
   }

@@ -129,3 +129,44 @@ def test_manager_curates_and_enterprise_sees_the_recommendation(browser, demo_se
     assert name in section.inner_text() and "浏览器测试" in section.inner_text()
     assert int(enterprise.get_by_test_id("unread").inner_text()) >= 1
     enterprise.context.close()
+
+
+def test_government_approves_a_dispatch_proposal(browser, demo_server):
+    """An enterprise asks for a commissioner; government proposes, sees scores and reasons, approves."""
+    enterprise = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
+    enterprise.set_default_timeout(15_000)
+    sign_in(enterprise, "enterprise")
+    enterprise.get_by_role("link", name="科技特派员").click()
+    enterprise.get_by_label("需求描述").fill("浏览器测试：数控机床主轴热变形补偿需要现场技术指导，提升加工精度")
+    enterprise.get_by_role("button", name="提交申请").click()
+    enterprise.get_by_text("申请已提交").wait_for()
+    enterprise.context.close()
+
+    gov = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
+    gov.set_default_timeout(20_000)
+    sign_in(gov, "government")
+    gov.get_by_role("link", name="选派", exact=True).click()
+    row = gov.locator("tr", has_text="浏览器测试：数控机床主轴热变形")
+    row.get_by_role("checkbox").check()
+    start = dt.date.today() + dt.timedelta(days=3)
+    gov.get_by_label("开始").fill(start.isoformat())
+    gov.get_by_label("结束").fill((start + dt.timedelta(days=180)).isoformat())
+    gov.get_by_role("button", name="生成选派方案").click()
+    gov.get_by_role("heading", name="选派方案").wait_for()
+    pair = gov.locator("article.request tbody tr").first
+    assert "/100" in pair.inner_text() and pair.locator("ul.reasons li").count() >= 1
+    gov.get_by_role("button", name="批准并选派").click()
+    gov.get_by_text("已批准：记录并通知了").wait_for()
+    assert "已批准" in gov.locator("h1").inner_text()
+    gov.goto("/dispatches")
+    assert gov.locator("tr[data-dispatch]").count() >= 10  # the demo's 9 and this one
+    gov.context.close()
+
+
+def test_government_dashboard_draws_charts(page):
+    """Are the dashboard's charts drawn by the locally served ECharts, with a CSV link per figure?"""
+    sign_in(page, "government")
+    page.get_by_role("link", name="数据看板").click()
+    page.locator('[data-figure="by_status"][data-drawn="true"] canvas').wait_for()
+    assert page.locator("div.chart[data-drawn='true']").count() == 8
+    assert page.get_by_role("link", name="下载 CSV").count() == 9

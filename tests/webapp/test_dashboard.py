@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+
+from models.accounts import Role
 
 
 @pytest.fixture
@@ -70,3 +73,18 @@ def test_bad_filters_and_other_roles(world):
     assert gov.get("/government/dashboard/nothing.csv").status_code == 404
     assert world.login("manager").get("/government/dashboard/").status_code == 403
     assert world.login("owner").get("/government/dashboard/summary.csv").status_code == 403
+
+
+def test_commissioner_load_counts_live_dispatches_against_capacity(world):
+    """One approved dispatch shows as [commissioner, 1, capacity]; the curation figure counts decisions."""
+    profile = world.add_person("orchard", "天津市农业科学院", "苹果矮砧密植栽培与果园水肥一体化技术服务",
+                               Role.COMMISSIONER, capacity=4)
+    request = world.api("owner", "POST", "/dispatch/requests", {"need": "果园需要矮砧密植栽培和水肥一体化技术指导"})
+    start = dt.date.today().isoformat()
+    end = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    proposal = world.api("government", "POST", "/dispatch/proposals",
+                         {"request_ids": [request.json["id"]], "start_date": start, "end_date": end}).json
+    assert [i["commissioner_profile_id"] for i in proposal["items"]] == [profile]
+    world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve")
+    gov = world.login("government")
+    assert download(gov, "commissioner_load")[1:] == [["orchard", "1", "4"]]

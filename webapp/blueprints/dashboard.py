@@ -54,7 +54,8 @@ def shown(figure: dashboard.Figure) -> dict:
     table = LABELLED.get(figure.name)
     rows = [[label(table, r[0]) if table else _measure(figure.name, r[0]), *r[1:]] for r in figure.rows]
     return {"name": figure.name, "chart": figure.chart, "columns": [column_label(c) for c in figure.columns],
-            "rows": rows, "title": titles()[figure.name]}
+            "rows": rows, "title": titles()[figure.name], "horizontal": figure.horizontal,
+            "series": list(figure.series or range(1, len(figure.columns))), "secondary": figure.secondary}
 
 
 def _measure(name: str, value):

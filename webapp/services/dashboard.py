@@ -34,12 +34,19 @@ class Filters:
 
 @dataclass
 class Figure:
-    """One figure: a name (for its CSV), a chart kind, column codes, and rows of values."""
+    """One figure: a name (for its CSV), a chart kind, column codes, and rows of values.
+
+    `series` are the columns drawn (all value columns when empty), `secondary` one drawn on a right-hand
+    axis (a rate beside counts), `horizontal` bars suit long category names.
+    """
 
     name: str
     chart: str  # bar, pie, table
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    series: tuple[int, ...] = ()
+    secondary: int | None = None
+    horizontal: bool = False
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # dates in the filters are days in China (no DST)
 
@@ -66,7 +73,7 @@ def by_column(session: Session, filters: Filters, column, name: str) -> Figure:
     rows = session.exec(challenge_filter(select(column, func.count()).select_from(Challenge), filters)
                         .group_by(column).order_by(func.count().desc(), column)).all()
     return Figure(name, "pie" if name == "by_status" else "bar", [name.removeprefix("by_"), "challenges"],
-                  [[getattr(v, "value", v), n] for v, n in rows])
+                  [[getattr(v, "value", v), n] for v, n in rows], horizontal=name == "by_field")
 
 def bids_per_challenge(session: Session, filters: Filters) -> Figure:
     """How many published challenges got 0, 1, 2, 3, 4 or 5+ bids."""
@@ -88,7 +95,8 @@ def durations(session: Session, filters: Filters) -> Figure:
     to_bid = [_days(at, first_bid[cid]) for cid, at, _aw in published if cid in first_bid]
     to_award = [_days(at, awarded) for _cid, at, awarded in published if awarded]
     return Figure("durations", "bar", ["measure", "challenges", "median_days", "mean_days"],
-                  [["first_bid", len(to_bid), *_centre(to_bid)], ["award", len(to_award), *_centre(to_award)]])
+                  [["first_bid", len(to_bid), *_centre(to_bid)], ["award", len(to_award), *_centre(to_award)]],
+                  series=(2, 3))
 
 def _days(start: dt.datetime, end: dt.datetime) -> float:
     return max(0.0, (_aware(end) - _aware(start)).total_seconds() / 86400)
@@ -113,18 +121,18 @@ def curation(session: Session, filters: Filters) -> Figure:
             accepted[name] += n
     ranked = sorted(volume, key=lambda name: (-volume[name], name))
     return Figure("curation", "bar", ["manager", "decisions", "acceptance_rate"],
-                  [[name, volume[name], round(accepted[name] / volume[name], 3)] for name in ranked])
+                  [[name, volume[name], round(accepted[name] / volume[name], 3)] for name in ranked], secondary=2)
 
 def commissioner_load(session: Session, filters: Filters) -> Figure:
     """Per commissioner with live dispatches: dispatches under way and capacity."""
-    statement = select(Profile.display_name, Profile.capacity, func.count()).select_from(Dispatch) \
+    statement = select(Profile.display_name, func.count(), Profile.capacity).select_from(Dispatch) \
         .join(Profile, Profile.id == Dispatch.commissioner_profile_id) \
         .join(Organisation, Organisation.id == Dispatch.organisation_id) \
         .where(col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)),
                Profile.kind == ProfileKind.COMMISSIONER)
     statement = _dispatch_filter(statement, filters)
     rows = session.exec(statement.group_by(Profile.display_name, Profile.capacity)).all()
-    rows = sorted(rows, key=lambda r: (-r[2], r[0]))
+    rows = sorted(rows, key=lambda r: (-r[1], r[0]))
     return Figure("commissioner_load", "bar", ["commissioner", "dispatches", "capacity"], [list(r) for r in rows])
 
 def _dispatch_filter(statement, filters: Filters):
@@ -147,7 +155,8 @@ def subsidies(session: Session, filters: Filters) -> Figure:
         .where(Milestone.status == MilestoneStatus.RELEASED), filters).group_by(Challenge.field)).all())
     fields = sorted(committed, key=lambda f: -committed[f])
     return Figure("subsidies", "bar", ["field", "committed", "released"],
-                  [[getattr(f, "value", f), int(committed[f]), int(released.get(f) or 0)] for f in fields])
+                  [[getattr(f, "value", f), int(committed[f]), int(released.get(f) or 0)] for f in fields],
+                  horizontal=True)
 
 def summary(session: Session, filters: Filters) -> Figure:
     """The headline figures the city reports."""
