@@ -194,8 +194,11 @@ class Matcher:
         return self.words.vector(words), self.chars.vector(chars), embedding
 
     def rank(self, query: Query, k: int = 20, kinds: Iterable[str] | None = None,
-             exclude: Iterable[str] = (), capacity: str = "ignore") -> list[Hit]:
-        """The best k candidates for the query (k=0: every candidate with a score above 0)."""
+             exclude: Iterable[str] = (), capacity: str = "ignore", only: Iterable[str] | None = None) -> list[Hit]:
+        """The best k candidates for the query (k=0: every candidate with a score above 0).
+
+        `only` restricts the ranking to the given candidate ids (to score a few known candidates).
+        """
         if capacity not in CAPACITY_RULES:
             raise ValueError(f"capacity must be one of {CAPACITY_RULES}")
         words, chars, embedding = self.query_vectors(query)
@@ -204,6 +207,8 @@ class Matcher:
         if len(unit_scores):
             np.maximum.at(best, self.arrays()["owner"], unit_scores)
         eligible = self._eligible(query, set(kinds) if kinds else None, set(exclude), capacity)
+        if only is not None:
+            eligible &= np.isin(np.arange(len(self.entries)), [self.index_of[i] for i in only if i in self.index_of])
         query_keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in query.keywords) if k]
         scored = self._top(query, unit_scores, best, eligible, query_keywords, k)
         for item in scored:

@@ -79,9 +79,10 @@ class DecisionRead(SQLModel):
 
 
 class RankedCandidate(SQLModel):
-    """One ranked candidate for a challenge, with what explains the rank."""
+    """One ranked candidate for a challenge, with what explains the rank (accepted candidates come first;
+    rank and recommendation_id are null for one the engine did not place in its top k)."""
 
-    rank: int
+    rank: int | None
     profile_id: int
     name: str
     kind: str
@@ -89,7 +90,7 @@ class RankedCandidate(SQLModel):
     reasons: list[str]
     region: str
     organisation: str
-    recommendation_id: int
+    recommendation_id: int | None
     decision: Decision | None = None
 
 

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from models.accounts import OrgKind
 from models.curation import CuratorDecision, Recommendation
-from tests.world import World
+from tests.world import World, challenge_payload
 from webapp import create_app, db
 
 EXPERT = "精密齿轮成形磨削与砂轮修整，RV减速器摆线轮齿形误差在机测量与补偿"
@@ -77,6 +77,31 @@ def test_rejected_candidate_never_returns(world, curated):
     ids = [i["profile_id"] for i in ranked(world, "manager", cid).json["items"]]
     assert curated["expert"] not in ids
     other = world.challenge("published")
+    assert curated["expert"] in [i["profile_id"] for i in ranked(world, "manager", other).json["items"]]
+
+
+def test_accepted_candidates_stay_on_top(world, curated):
+    """A shortlisted low scorer is listed before the engine's best, even outside the engine's top k."""
+    cid = curated["challenge"]
+    world.api("manager", "POST", f"/challenges/{cid}/decisions",
+              {"profile_id": curated["unrelated"], "decision": "shortlist"})
+    items = world.api("manager", "GET", f"/challenges/{cid}/candidates?k=1").json["items"]
+    assert [i["profile_id"] for i in items] == [curated["unrelated"], curated["expert"]]
+    assert items[0]["rank"] is None and items[0]["recommendation_id"] is None and items[1]["rank"] == 1
+
+
+def test_a_conflict_rejection_reaches_the_enterprises_other_challenges(world, curated):
+    """Rejected as a conflict of interest: gone from every challenge of that enterprise, not from others'."""
+    cid = curated["challenge"]
+    world.api("manager", "POST", f"/challenges/{cid}/decisions",
+              {"profile_id": curated["expert"], "decision": "reject", "reject_reason": "conflict"})
+    same_enterprise = world.challenge("published")
+    shown = ranked(world, "manager", same_enterprise).json["items"]
+    assert curated["expert"] not in [i["profile_id"] for i in shown]
+    response = world.api("other_enterprise", "POST", "/challenges", challenge_payload())
+    other = response.json["id"]
+    world.api("other_enterprise", "POST", f"/challenges/{other}/submit")
+    world.api("government", "POST", f"/challenges/{other}/publish")
     assert curated["expert"] in [i["profile_id"] for i in ranked(world, "manager", other).json["items"]]
 
 

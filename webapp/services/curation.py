@@ -28,11 +28,11 @@ CURATABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus
 class Row:
     """One ranked candidate as a curator sees it."""
 
-    rank: int
+    rank: int | None  # the engine's rank; None for an accepted candidate outside the engine's top k
     hit: Hit
     profile: Profile
     organisation: str
-    recommendation_id: int
+    recommendation_id: int | None
     decision: CuratorDecision | None
 
 
@@ -52,37 +52,65 @@ def latest_decisions(session: Session, challenge_id: int) -> dict[int, CuratorDe
 
 
 def excluded(session: Session, challenge: Challenge) -> set[int]:
-    """Profiles never to propose: rejected by a curator, solvers who withdrew, declared conflicts of interest."""
+    """Profiles never to propose: rejected for this challenge, rejected as a conflict of interest on any of
+    the enterprise's challenges, solvers who withdrew a bid here, and declared conflicts."""
     rejected = {pid for pid, d in latest_decisions(session, challenge.id).items() if d.decision == Decision.REJECT}
+    conflict = session.exec(select(CuratorDecision.profile_id).join(
+        Challenge, Challenge.id == CuratorDecision.challenge_id).where(
+        Challenge.organisation_id == challenge.organisation_id,
+        CuratorDecision.reject_reason == RejectReason.CONFLICT))
     withdrew = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
         Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN))
-    return rejected | set(withdrew) | conflicts.profiles_in_conflict_with(session, challenge.organisation_id)
+    return (rejected | set(conflict) | set(withdrew)
+            | conflicts.profiles_in_conflict_with(session, challenge.organisation_id))
+
+
+def accepted(session: Session, challenge_id: int, kind: ProfileKind) -> list[int]:
+    """Profiles whose latest decision is recommend, then shortlist — kept at the top of the ranking."""
+    order = {Decision.RECOMMEND: 0, Decision.SHORTLIST: 1}
+    decided = [d for d in latest_decisions(session, challenge_id).values() if d.decision in order]
+    kinds = dict(session.exec(select(Profile.id, Profile.kind).where(
+        col(Profile.id).in_([d.profile_id for d in decided]))).all())
+    return [d.profile_id for d in sorted(decided, key=lambda d: (order[d.decision], d.id))
+            if kinds.get(d.profile_id) == kind]
 
 
 def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: ProfileKind,
                       k: int = 20) -> list[Row]:
-    """The engine's ranking of one kind of candidate, stored as Recommendation rows, with decisions."""
+    """The engine's ranking of one kind, with candidates curators accepted kept first.
+
+    Decisions feed back: rejected candidates (and conflicts) are excluded, recommended and shortlisted ones
+    stay on top even when the engine would rank them lower. Every engine-ranked candidate shown is stored as
+    a Recommendation with its engine rank; accepted candidates outside the engine's top k are shown without a
+    rank and not stored again, so match-report keeps measuring the engine, not the pinning.
+    """
     challenge = curated_challenge(session, user, challenge_id)
     if challenge.status not in CURATABLE:
         return []
-    conflicts = tuple(str(pid) for pid in excluded(session, challenge))
-    hits = ranking.engine(session).rank(ranking.query_of(challenge, conflicts), k=k, kinds={kind.value},
-                                        capacity="mark")
+    query = ranking.query_of(challenge, tuple(str(pid) for pid in excluded(session, challenge)))
+    engine = ranking.engine(session)
+    hits = engine.rank(query, k=k, kinds={kind.value}, capacity="mark")
+    pinned = accepted(session, challenge.id, kind)
+    missing = [str(pid) for pid in pinned if str(pid) not in {h.candidate_id for h in hits}]
+    extra = engine.rank(query, k=len(missing), kinds={kind.value}, capacity="mark", only=missing) if missing else []
     profiles = {p.id: p for p in session.exec(select(Profile).where(
-        col(Profile.id).in_([int(h.candidate_id) for h in hits])))}
+        col(Profile.id).in_([int(h.candidate_id) for h in hits + extra])))}
     organisations = {o.id: o.name for o in session.exec(select(Organisation).where(
         col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
     decisions = latest_decisions(session, challenge.id)
     rows = []
-    for position, hit in enumerate(hits, start=1):
+    for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
         profile = profiles[int(hit.candidate_id)]
-        stored = Recommendation(challenge_id=challenge.id, profile_id=profile.id, rank=position, score=hit.score,
-                                reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
-        session.add(stored)
-        session.flush()
-        rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""), stored.id,
-                        decisions.get(profile.id)))
-    return rows
+        stored = None
+        if position is not None:
+            stored = Recommendation(challenge_id=challenge.id, profile_id=profile.id, rank=position,
+                                    score=hit.score, reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+            session.add(stored)
+            session.flush()
+        rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""),
+                        stored.id if stored else None, decisions.get(profile.id)))
+    top = {pid: i for i, pid in enumerate(pinned)}
+    return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
 
 
 def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,
