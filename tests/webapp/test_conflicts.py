@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.accounts import Role
-from tests.webapp.test_curation import EXPERT, add_solver
+from tests.webapp.test_curation import ACHIEVEMENT, EXPERT, add_solver
 
 
 def declare(world, nick: str, **payload):
@@ -68,3 +68,16 @@ def test_pages_declare_from_a_profile_and_from_the_conflicts_page(world):
     response = commissioner.post("/conflicts/", data={"organisation_id": str(world.users["owner"]["org"]),
                                                       "next": "https://evil.example/"})
     assert response.headers["Location"] == "/conflicts/"
+
+
+def test_a_conflicted_owners_achievement_is_not_proposed_either_way(world):
+    """After the solver declares a conflict with the enterprise, neither side sees the other's match."""
+    world.api("solver", "POST", "/achievements", ACHIEVEMENT)
+    achievement = world.api("solver", "GET", "/achievements").json["items"][0]["id"]
+    cid = world.challenge("published")
+    owner = world.login("owner")
+    assert "摆线轮齿形误差在机检测与补偿系统" in owner.get(f"/challenges/{cid}").get_data(as_text=True)
+    declare(world, "solver", organisation_id=world.users["owner"]["org"])
+    assert "摆线轮齿形误差在机检测与补偿系统" not in owner.get(f"/challenges/{cid}").get_data(as_text=True)
+    page = world.login("solver").get(f"/achievements/{achievement}").get_data(as_text=True)
+    assert f"/challenges/{cid}\"" not in page

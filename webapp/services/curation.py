@@ -192,8 +192,12 @@ def challenges_for(session: Session, user: Account, k: int = 5):
 
 
 def challenges_for_achievement(session: Session, achievement: Achievement, k: int = 5):
-    """Published challenges an achievement could answer (成果 → 需求), best first."""
-    challenges = list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)))
+    """Published challenges an achievement could answer (成果 → 需求), best first; never its owner's own
+    organisation's or a conflicted enterprise's challenges."""
+    owner = session.get(Profile, achievement.profile_id)
+    avoid = conflicts.organisations_in_conflict_with(session, owner.id) | {owner.organisation_id}
+    challenges = [c for c in session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED))
+                  if c.organisation_id not in avoid]
     hits = ranking.engine(session).rank_queries(ranking.achievement_candidate(achievement),
                                                 [ranking.query_of(c) for c in challenges], k=k)
     by_id = {str(c.id): c for c in challenges}
@@ -201,9 +205,14 @@ def challenges_for_achievement(session: Session, achievement: Achievement, k: in
 
 
 def achievements_for(session: Session, user: Account, challenge_id: int, k: int = 5):
-    """Achievements that could answer a challenge, for its owner, managers and government."""
+    """Achievements that could answer a challenge, for its owner, managers and government; never those of
+    the enterprise itself or of people excluded from its ranking (conflicts, rejections)."""
     challenge = curated_challenge(session, user, challenge_id)
-    hits = ranking.engine(session, "achievements").rank(ranking.query_of(challenge), k=k)
+    barred = excluded(session, challenge)
+    owners = dict(session.exec(select(Achievement.id, Achievement.profile_id)).all())
+    org_of = dict(session.exec(select(Profile.id, Profile.organisation_id)).all())
+    skip = tuple(str(a) for a, p in owners.items() if p in barred or org_of.get(p) == challenge.organisation_id)
+    hits = ranking.engine(session, "achievements").rank(ranking.query_of(challenge, skip), k=k)
     rows = {a.id: a for a in session.exec(select(Achievement).where(
         col(Achievement.id).in_([int(h.candidate_id) for h in hits])))}
     return [(rows[int(h.candidate_id)], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]
