@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +23,7 @@ from matching.settings import Settings
 ENGINE_VERSION = "jiebang-match-1"
 BATCH = 2000  # candidates added to the channels at once during fit
 CAPACITY_RULES = ("ignore", "mark", "exclude")
+QUERY_CACHE = 4096  # analysed queries kept per engine
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Matcher:
         self._arrays: dict[str, np.ndarray] | None = None
         self._references: tuple[int | None, int | None] | None = None
         self._codes: dict[str, dict[str, int]] = {"kind": {}, "org": {}}
+        self._query_cache: OrderedDict[tuple, tuple[Counter, Counter]] = OrderedDict()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -73,6 +75,7 @@ class Matcher:
         With `model`, reuse another engine's learned model instead: fit(A) then add(B) ranks exactly like
         fit(A + B, model=that engine).
         """
+        self._query_cache.clear()  # a new analyser may segment differently
         if model is not None:
             self.analyzer, self.semantic = model.analyzer, model.semantic
             self._references = (model.words.reference_units, model.chars.reference_units)
@@ -187,11 +190,24 @@ class Matcher:
 
     def query_vectors(self, query: Query) -> tuple[QueryVector, QueryVector, np.ndarray | None]:
         """The query in both channels, fields weighted, and its semantic vector (None without a model)."""
-        s = self.settings
-        words, chars = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
-                                          (" ; ".join(query.keywords), s.keyword_weight)])
+        words, chars = self.query_bags(query)
         embedding = self.semantic.embed(words) if self.semantic is not None else None
         return self.words.vector(words), self.chars.vector(chars), embedding
+
+    def query_bags(self, query: Query) -> tuple[Counter, Counter]:
+        """The query's weighted word and bigram counts. The analyser is fixed once fitted, so the most recent
+        QUERY_CACHE analyses are kept: pages that rank the same challenges again skip the segmentation."""
+        key = (query.title, query.text, tuple(query.keywords))
+        if key in self._query_cache:
+            self._query_cache.move_to_end(key)
+            return self._query_cache[key]
+        s = self.settings
+        bags = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
+                                  (" ; ".join(query.keywords), s.keyword_weight)])
+        self._query_cache[key] = bags
+        if len(self._query_cache) > QUERY_CACHE:
+            self._query_cache.popitem(last=False)
+        return bags
 
     def rank(self, query: Query, k: int = 20, kinds: Iterable[str] | None = None,
              exclude: Iterable[str] = (), capacity: str = "ignore", only: Iterable[str] | None = None) -> list[Hit]:

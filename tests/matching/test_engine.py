@@ -84,6 +84,20 @@ def test_incremental_updates_equal_a_full_refit():
     assert "c05" not in engine and len(engine) == len(final)
 
 
+def test_a_query_ranked_before_changes_ranks_like_a_refit_after_them():
+    """Is a query already ranked (its analysis kept) scored with the new statistics after add and update?"""
+    first, rest = make_candidates()[:12], make_candidates()[12:]
+    engine = Matcher().fit(first)
+    queries = (QUERY, Query("w", text="风电叶片覆冰"))
+    for query in queries:
+        engine.rank(query, 0)
+    for candidate in rest:
+        engine.add(candidate)
+    engine.update(dataclasses.replace(first[0], text="风电叶片覆冰监测"))
+    refit = Matcher().fit([dataclasses.replace(first[0], text="风电叶片覆冰监测"), *first[1:], *rest], model=engine)
+    assert all(_same(engine, refit, query) for query in queries)
+
+
 def _same(a: Matcher, b: Matcher, query: Query) -> bool:
     ha, hb = a.rank(query, 0), b.rank(query, 0)
     return [h.candidate_id for h in ha] == [h.candidate_id for h in hb] and all(

@@ -68,6 +68,23 @@ def test_each_shown_ranking_is_stored(world, curated):
         assert top.profile_id == items[0]["profile_id"] and top.reasons and top.engine_version
 
 
+def test_a_reload_stores_nothing_new_but_a_changed_ranking_is_stored(world, curated):
+    """Viewing the same ranking again reuses its rows; once a profile changes the ranking, new rows appear."""
+    cid = curated["challenge"]
+
+    def stored() -> int:
+        with world.app.app_context():
+            return db.session().exec(select(func.count()).select_from(Recommendation)).one()
+
+    ranked(world, "manager", cid)
+    first = stored()
+    ranked(world, "manager", cid)
+    assert stored() == first
+    world.api("other_solver", "PATCH", "/profiles/me", {"expertise": EXPERT + "，摆线轮磨削"})
+    ranked(world, "manager", cid)
+    assert stored() > first
+
+
 def test_rejected_candidate_never_returns(world, curated):
     """After a manager rejects a candidate for a challenge, is it gone from that challenge's ranking?"""
     cid = curated["challenge"]

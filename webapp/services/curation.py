@@ -98,19 +98,37 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     organisations = {o.id: o.name for o in session.exec(select(Organisation).where(
         col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
     decisions = latest_decisions(session, challenge.id)
+    shown = last_shown(session, challenge.id, list(profiles))
     rows = []
     for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
         profile = profiles[int(hit.candidate_id)]
-        stored = None
-        if position is not None:
-            stored = Recommendation(challenge_id=challenge.id, profile_id=profile.id, rank=position,
-                                    score=hit.score, reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
-            session.add(stored)
-            session.flush()
+        stored = None if position is None else store(session, challenge.id, profile.id, position, hit,
+                                                     shown.get(profile.id))
         rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""),
                         stored.id if stored else None, decisions.get(profile.id)))
     top = {pid: i for i, pid in enumerate(pinned)}
     return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
+
+
+def last_shown(session: Session, challenge_id: int, profile_ids: list[int]) -> dict[int, Recommendation]:
+    """Each profile's most recently stored recommendation for the challenge."""
+    rows = session.exec(select(Recommendation).where(Recommendation.challenge_id == challenge_id,
+                                                     col(Recommendation.profile_id).in_(profile_ids))
+                        .order_by(col(Recommendation.id)))
+    return {row.profile_id: row for row in rows}
+
+
+def store(session: Session, challenge_id: int, profile_id: int, rank: int, hit: Hit,
+          previous: Recommendation | None) -> Recommendation:
+    """Store a shown ranking entry, reusing the previous row when it says exactly the same (a page reload)."""
+    if previous is not None and previous.rank == rank and abs(previous.score - hit.score) < 1e-9 \
+            and previous.reasons == list(hit.reasons) and previous.engine_version == ENGINE_VERSION:
+        return previous
+    row = Recommendation(challenge_id=challenge_id, profile_id=profile_id, rank=rank, score=hit.score,
+                         reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,
