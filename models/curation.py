@@ -92,6 +92,8 @@ class RankedCandidate(SQLModel):
     organisation: str
     recommendation_id: int | None
     decision: Decision | None = None
+    load: int = 0
+    capacity: int = 0
 
 
 class RankedCandidateList(SQLModel):
@@ -131,3 +133,31 @@ class ConflictRead(SQLModel):
     declared_by: int
     note: str
     created_at: dt.datetime
+
+
+class InvitationStatus(StrEnum):
+    """Whether an invited solver still may bid, or declined."""
+
+    INVITED = "invited"
+    DECLINED = "declined"
+
+
+class Invitation(SQLModel, table=True):
+    """An enterprise invites a recommended solver to bid; the solver may decline (then is not proposed again)."""
+
+    __table_args__ = (UniqueConstraint("challenge_id", "profile_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    invited_by: int = Field(foreign_key="user.id")
+    status: InvitationStatus = Field(default=InvitationStatus.INVITED, sa_type=enum_type(InvitationStatus))
+    reason: str = Field(default="", max_length=500)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    responded_at: dt.datetime | None = None
+
+
+class InvitationDecline(SQLModel):
+    """A solver declines an invitation, optionally saying why."""
+
+    reason: str = Field(default="", max_length=500)

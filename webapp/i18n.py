@@ -90,6 +90,10 @@ PROPOSAL_LABELS = {
     "approved": ("已批准", "Approved"),
     "discarded": ("已放弃", "Discarded"),
 }
+INVITATION_LABELS = {
+    "invited": ("已邀请", "Invited"),
+    "declined": ("已谢绝", "Declined"),
+}
 DISPATCH_LABELS = {
     "planned": ("待开始", "Planned"),
     "active": ("服务中", "Active"),
@@ -100,7 +104,7 @@ TABLES = {
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
     "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
-    "dispatch": DISPATCH_LABELS,
+    "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS,
 }
 
 

@@ -68,6 +68,16 @@ def test_each_shown_ranking_is_stored(world, curated):
         assert top.profile_id == items[0]["profile_id"] and top.reasons and top.engine_version
 
 
+def test_candidates_show_their_current_load(world, curated):
+    """A solver whose bid was accepted on a live challenge shows load 1 of their capacity, page and API."""
+    world.challenge("awarded")  # the cast's solver wins it
+    items = ranked(world, "manager", curated["challenge"]).json["items"]
+    mine = next(i for i in items if i["profile_id"] == curated["solver"])
+    assert (mine["load"], mine["capacity"]) == (1, 3)
+    page = world.login("manager").get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    assert '<span data-testid="load">1/3</span>' in page
+
+
 def test_a_reload_stores_nothing_new_but_a_changed_ranking_is_stored(world, curated):
     """Viewing the same ranking again reuses its rows; once a profile changes the ranking, new rows appear."""
     cid = curated["challenge"]

@@ -85,3 +85,21 @@ def test_inboxes_are_private(world):
     """Does one user never see another's notifications?"""
     world.challenge("published")
     assert inbox(world, "other_enterprise")["items"] == []
+
+
+def test_an_invited_solver_declines_and_is_not_proposed_again(world):
+    """The invited solver declines with a reason: the enterprise is told, the solver leaves the ranking."""
+    expert = add_solver(world, "expert", "燕山大学", EXPERT)
+    cid = world.challenge("published")
+    world.api("manager", "POST", f"/challenges/{cid}/decisions", {"profile_id": expert, "decision": "recommend"})
+    world.api("owner", "POST", f"/challenges/{cid}/invitations", {"profile_id": expert})
+    assert world.api("owner", "POST", f"/challenges/{cid}/invitations", {"profile_id": expert}).status_code == 409
+    solver = world.login("expert")
+    assert "谢绝邀请" in solver.get(f"/challenges/{cid}").get_data(as_text=True)
+    assert solver.post(f"/challenges/{cid}/invitation/decline", data={"reason": "近期档期已满"}).status_code == 302
+    assert solver.post(f"/challenges/{cid}/invitation/decline", data={}).status_code == 409
+    assert inbox(world, "owner")["items"][0]["kind"] == "invitation.declined"
+    assert "近期档期已满" in world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)
+    ranked = world.api("manager", "GET", f"/challenges/{cid}/candidates").json["items"]
+    assert expert not in [i["profile_id"] for i in ranked]
+    assert world.api("solver", "POST", f"/challenges/{cid}/invitation/decline", {}).status_code == 404

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlmodel import Field, SQLModel
 
 from matching import ENGINE_VERSION
-from models.curation import DecisionCreate, DecisionRead, RankedCandidate, RankedCandidateList
+from models.curation import DecisionCreate, DecisionRead, InvitationDecline, RankedCandidate, RankedCandidateList
 from models.profiles import ProfileKind
 from webapp import db
 from webapp.api.base import Done, body, bp, query, responses, spec
@@ -34,7 +34,8 @@ def ranked_candidates(challenge_id: int):
                              kind=r.profile.kind.value, score=r.hit.score, reasons=list(r.hit.reasons),
                              region=r.profile.region.value, organisation=r.organisation,
                              recommendation_id=r.recommendation_id,
-                             decision=r.decision.decision if r.decision else None) for r in rows]
+                             decision=r.decision.decision if r.decision else None, load=r.load,
+                             capacity=r.profile.capacity) for r in rows]
     return RankedCandidateList(engine_version=ENGINE_VERSION, items=items)
 
 
@@ -62,5 +63,15 @@ class Invitation(SQLModel):
 def invite(challenge_id: int):
     """Invite a solver the managers recommended to bid (the enterprise); the solver is notified."""
     curation.invite(db.session(), current_user, challenge_id, body().profile_id)
+    db.commit()
+    return Done()
+
+
+@bp.post("/challenges/<int:challenge_id>/invitation/decline")
+@login_required
+@spec.validate(json=InvitationDecline, resp=responses(200, Done, 404, 409, 422), tags=[TAG])
+def decline_invitation(challenge_id: int):
+    """Decline the caller's invitation to bid (solvers); the solver is not proposed for it again."""
+    curation.decline_invitation(db.session(), current_user, challenge_id, body().reason)
     db.commit()
     return Done()

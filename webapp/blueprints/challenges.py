@@ -64,6 +64,8 @@ def detail(challenge_id: int):
         achievements=curation.achievements_for(session, current_user, challenge.id)
         if curator and challenge.status in curation.CURATABLE else [],
         subsidy=subsidies.visible_subsidy(session, current_user, challenge.id),
+        invitation=curation.my_invitation(session, current_user, challenge.id) if current_user.has("solver") else None,
+        invitations=curation.invitations_to(session, challenge.id) if curator else {},
     )
 
 

@@ -63,3 +63,13 @@ def invite(challenge_id: int, profile_id: int):
     db.commit()
     flash(_("Invitation sent."))
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+
+
+@bp.route("/challenges/<int:challenge_id>/invitation/decline", methods=["POST"])
+@login_required
+def decline(challenge_id: int):
+    """The invited solver declines; the enterprise is told why."""
+    curation.decline_invitation(db.session(), current_user, challenge_id, request.form.get("reason", "")[:500])
+    db.commit()
+    flash(_("Invitation declined; the enterprise was told."))
+    return redirect(url_for("challenges.detail", challenge_id=challenge_id))

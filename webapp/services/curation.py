@@ -10,7 +10,15 @@ from sqlmodel import Session, col, select
 from matching import ENGINE_VERSION, Hit
 from models.accounts import Organisation
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
+from models.common import utcnow
+from models.curation import (
+    CuratorDecision,
+    Decision,
+    Invitation,
+    InvitationStatus,
+    Recommendation,
+    RejectReason,
+)
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import conflicts, ranking
@@ -34,6 +42,7 @@ class Row:
     organisation: str
     recommendation_id: int | None
     decision: CuratorDecision | None
+    load: int = 0  # engagements under way (accepted bids on live challenges, live dispatches)
 
 
 def curated_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
@@ -53,7 +62,8 @@ def latest_decisions(session: Session, challenge_id: int) -> dict[int, CuratorDe
 
 def excluded(session: Session, challenge: Challenge) -> set[int]:
     """Profiles never to propose: rejected for this challenge, rejected as a conflict of interest on any of
-    the enterprise's challenges, solvers who withdrew a bid here, and declared conflicts."""
+    the enterprise's challenges, solvers who withdrew a bid here or declined an invitation to it, and declared
+    conflicts."""
     rejected = {pid for pid, d in latest_decisions(session, challenge.id).items() if d.decision == Decision.REJECT}
     conflict = session.exec(select(CuratorDecision.profile_id).join(
         Challenge, Challenge.id == CuratorDecision.challenge_id).where(
@@ -61,7 +71,9 @@ def excluded(session: Session, challenge: Challenge) -> set[int]:
         CuratorDecision.reject_reason == RejectReason.CONFLICT))
     withdrew = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
         Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN))
-    return (rejected | set(conflict) | set(withdrew)
+    declined = session.exec(select(Invitation.profile_id).where(
+        Invitation.challenge_id == challenge.id, Invitation.status == InvitationStatus.DECLINED))
+    return (rejected | set(conflict) | set(withdrew) | set(declined)
             | conflicts.profiles_in_conflict_with(session, challenge.organisation_id))
 
 
@@ -99,13 +111,14 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
         col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
     decisions = latest_decisions(session, challenge.id)
     shown = last_shown(session, challenge.id, list(profiles))
+    loads = ranking.current_loads(session)
     rows = []
     for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
         profile = profiles[int(hit.candidate_id)]
         stored = None if position is None else store(session, challenge.id, profile.id, position, hit,
                                                      shown.get(profile.id))
         rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""),
-                        stored.id if stored else None, decisions.get(profile.id)))
+                        stored.id if stored else None, decisions.get(profile.id), loads.get(profile.id, 0)))
     top = {pid: i for i, pid in enumerate(pinned)}
     return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
 
@@ -165,7 +178,7 @@ def decide(session: Session, user: Account, challenge_id: int, profile_id: int, 
     return row
 
 
-def invite(session: Session, user: Account, challenge_id: int, profile_id: int) -> Profile:
+def invite(session: Session, user: Account, challenge_id: int, profile_id: int) -> Invitation:
     """The enterprise invites a recommended solver to bid; the solver is notified."""
     challenge = get_challenge(session, user, challenge_id)
     if not is_owner(user, challenge):
@@ -177,11 +190,51 @@ def invite(session: Session, user: Account, challenge_id: int, profile_id: int) 
     if profile is None or latest is None or latest.decision != Decision.RECOMMEND \
             or profile.kind != ProfileKind.SOLVER:
         raise NotFound(_("No recommended solver with this id."))
+    if invitation_of(session, challenge.id, profile.id) is not None:
+        raise Conflict(_("This solver was already invited."))
+    row = Invitation(challenge_id=challenge.id, profile_id=profile.id, invited_by=user.id)
+    session.add(row)
+    session.flush()
     organisation = session.get(Organisation, challenge.organisation_id)
     notify(session, profile.user_id, "invitation", link_to(challenge), title=challenge.title,
            organisation=organisation.name if organisation else "")
-    record_event(session, user.id, "curation.invited", latest, None, {"profile_id": profile.id})
-    return profile
+    record_event(session, user.id, "curation.invited", row, None, {"profile_id": profile.id})
+    return row
+
+
+def invitation_of(session: Session, challenge_id: int, profile_id: int) -> Invitation | None:
+    """The invitation of a profile to a challenge, if any."""
+    return session.exec(select(Invitation).where(Invitation.challenge_id == challenge_id,
+                                                 Invitation.profile_id == profile_id)).first()
+
+
+def invitations_to(session: Session, challenge_id: int) -> dict[int, Invitation]:
+    """Invitations to a challenge by profile."""
+    return {i.profile_id: i for i in session.exec(select(Invitation).where(Invitation.challenge_id == challenge_id))}
+
+
+def my_invitation(session: Session, user: Account, challenge_id: int) -> Invitation | None:
+    """The signed-in solver's invitation to a challenge, if any."""
+    profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
+    return invitation_of(session, challenge_id, profile.id) if profile else None
+
+
+def decline_invitation(session: Session, user: Account, challenge_id: int, reason: str = "") -> Invitation:
+    """The invited solver declines; the enterprise is told and the solver is not proposed for it again."""
+    challenge = get_challenge(session, user, challenge_id)
+    row = my_invitation(session, user, challenge.id)
+    if row is None:
+        raise NotFound(_("You were not invited to this challenge."))
+    if row.status != InvitationStatus.INVITED:
+        raise InvalidTransition(_("You already declined this invitation."))
+    row.status, row.reason, row.responded_at = InvitationStatus.DECLINED, reason.strip(), utcnow()
+    session.add(row)
+    record_event(session, user.id, "invitation.declined", row, {"status": "invited"},
+                 snapshot(row, "status", "reason"))
+    profile = session.get(Profile, row.profile_id)
+    notify(session, challenge.owner_id, "invitation.declined", link_to(challenge), title=challenge.title,
+           name=profile.display_name, reason=row.reason or "—")
+    return row
 
 
 def recommended(session: Session, challenge_id: int) -> list[tuple[Profile, CuratorDecision]]:

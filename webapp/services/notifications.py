@@ -23,6 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "curation.recommended": ("技术经理人为榜单“{title}”推荐了{name}：{note}",
                              "A technical manager recommended {name} for “{title}”: {note}"),
     "invitation": ("{organisation}邀请您揭榜“{title}”。", "{organisation} invites you to bid on “{title}”."),
+    "invitation.declined": ("{name}谢绝了揭榜“{title}”的邀请：{reason}",
+                            "{name} declined the invitation to bid on “{title}”: {reason}"),
     "subsidy.attached": ("政府为榜单“{title}”设立了 {amount} 元资助，按里程碑拨付。",
                          "Government attached a subsidy of {amount} yuan to “{title}”, paid by milestone."),
     "milestone.reported": ("榜单“{title}”报告里程碑“{milestone}”已完成，待审核。",

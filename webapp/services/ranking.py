@@ -111,11 +111,11 @@ def candidates(session: Session, since=None) -> list[Candidate]:
     documents: dict[int, list[ProfileDocument]] = defaultdict(list)
     for document in session.exec(select(ProfileDocument).where(col(ProfileDocument.profile_id).in_(ids))):
         documents[document.profile_id].append(document)
-    loads = _loads(session)
+    loads = current_loads(session)
     return [candidate_of(p, documents[p.id], loads.get(p.id, 0)) for p in profiles]
 
 
-def _loads(session: Session) -> dict[int, int]:
+def current_loads(session: Session) -> dict[int, int]:
     """Engagements under way: accepted bids on live challenges (solvers), active dispatches (commissioners)."""
     loads: dict[int, int] = defaultdict(int)
     busy = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-27 13:40:50.430846
+Create Date: 2026-11-27 14:03:51.676069
 """
 from alembic import op
 import sqlalchemy as sa
@@ -63,6 +63,25 @@ def upgrade() -> None:
     with op.batch_alter_table('conflictdeclaration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_conflictdeclaration_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflictdeclaration_profile_id'), ['profile_id'], unique=False)
+
+    op.create_table('invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=False),
+    sa.Column('profile_id', sa.Integer(), nullable=False),
+    sa.Column('invited_by', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('invited', 'declined', name='invitationstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('responded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenge.id'], ),
+    sa.ForeignKeyConstraint(['invited_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['profile_id'], ['profile.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('challenge_id', 'profile_id')
+    )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_challenge_id'), ['challenge_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invitation_profile_id'), ['profile_id'], unique=False)
 
     op.create_table('subsidy',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -130,6 +149,11 @@ def downgrade() -> None:
 
     op.drop_table('milestone')
     op.drop_table('subsidy')
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_profile_id'))
+        batch_op.drop_index(batch_op.f('ix_invitation_challenge_id'))
+
+    op.drop_table('invitation')
     with op.batch_alter_table('conflictdeclaration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflictdeclaration_profile_id'))
         batch_op.drop_index(batch_op.f('ix_conflictdeclaration_organisation_id'))
