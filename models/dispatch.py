@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, Column, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from models.common import enum_type, utcnow
 from models.validation import non_blank
@@ -19,6 +19,22 @@ class DispatchStatus(StrEnum):
     PLANNED = "planned"
     ACTIVE = "active"
     ENDED = "ended"
+
+
+def is_live():
+    """SQL condition: a dispatch not cancelled or ended whose period has not run out (end date today or later).
+
+    Planned and active dispatches become past on their own when the end date passes; nothing has to run.
+    """
+    return col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)) \
+        & (col(Dispatch.end_date) >= dt.date.today())
+
+
+def shown_status(dispatch: Dispatch) -> DispatchStatus:
+    """The status a person should see: by the calendar for planned and active dispatches."""
+    if dispatch.status == DispatchStatus.ENDED or dispatch.end_date < dt.date.today():
+        return DispatchStatus.ENDED
+    return DispatchStatus.ACTIVE if dispatch.start_date <= dt.date.today() else DispatchStatus.PLANNED
 
 
 class Dispatch(SQLModel, table=True):

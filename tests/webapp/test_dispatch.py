@@ -184,3 +184,17 @@ def test_pages_request_propose_and_approve(world, people):
     approved = gov.post(response.headers["Location"] + "/approve", follow_redirects=True)
     assert approved.status_code == 200
     assert "orchard_" in gov.get("/dispatches").get_data(as_text=True)
+
+
+def test_a_dispatch_whose_period_ran_out_frees_the_place(world, people, app):
+    """A dispatch that ended (by the calendar) shows as ended and no longer counts against capacity."""
+    first = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导", 1)
+    past = {"request_ids": [first], "same_region": False,
+            "start_date": (dt.date.today() - dt.timedelta(days=200)).isoformat(),
+            "end_date": (dt.date.today() - dt.timedelta(days=10)).isoformat()}
+    proposal = world.api("government", "POST", "/dispatch/proposals", past).json
+    world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve")
+    with app.app_context():
+        from webapp.services.dispatch import remaining_capacity
+        assert remaining_capacity(db.session())[people["orchard_tj"]] == 1
+    assert "已结束" in world.login("government").get("/dispatches").get_data(as_text=True)

@@ -161,14 +161,15 @@ def test_only_solvers_accept_terms(world, nick):
     expect(world.api(nick, "POST", f"/challenges/{cid}/accept-terms"), 403)
 
 
-def dispatch(world, nick: str, *, challenge_id=None, organisation_id=None):
-    """Record a dispatch of a commissioner (government's tool for this comes with the dispatch issue)."""
+def dispatch(world, nick: str, *, challenge_id=None, organisation_id=None, ended: bool = False):
+    """Record a dispatch of a commissioner directly (the proposal flow, tested elsewhere, has no challenge)."""
     with world.app.app_context():
         session = db.session()
         profile = session.exec(select(Profile).where(Profile.user_id == world.users[nick]["id"])).one()
         session.add(Dispatch(commissioner_profile_id=profile.id, challenge_id=challenge_id,
                              organisation_id=organisation_id or world.users["owner"]["org"],
-                             start_date=dt.date.today(), end_date=dt.date.today() + dt.timedelta(days=90),
+                             start_date=dt.date.today() - dt.timedelta(days=200 if ended else 0),
+                             end_date=dt.date.today() + dt.timedelta(days=-10 if ended else 90),
                              created_by=world.users["government"]["id"]))
         session.commit()
 
@@ -187,6 +188,13 @@ def test_commissioner_sees_confidential_details_when_dispatched_to_the_enterpris
     cid = world.challenge("published")
     dispatch(world, "commissioner")
     assert confidential(world, "commissioner", cid) is not None
+
+
+def test_an_ended_dispatch_no_longer_opens_confidential_details(world):
+    """Once a dispatch's period has run out, the commissioner no longer sees the enterprise's details."""
+    cid = world.challenge("published")
+    dispatch(world, "commissioner", ended=True)
+    assert confidential(world, "commissioner", cid) is None
 
 
 @pytest.mark.parametrize("nick,visible", [("owner", True), ("solver", False), ("manager", True),

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models.accounts import Role
-from models.dispatch import DispatchRequestCreate, ProposalCreate
+from models.dispatch import DispatchRequestCreate, ProposalCreate, shown_status
 from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
@@ -47,7 +47,8 @@ def withdraw(request_id: int):
 @login_required
 def mine():
     """Dispatches the user takes part in (all of them for government)."""
-    return render_template("dispatch/dispatches.html", rows=service.dispatches_for(db.session(), current_user))
+    return render_template("dispatch/dispatches.html", rows=service.dispatches_for(db.session(), current_user),
+                           status_of=shown_status)
 
 
 @bp.route("/government/dispatch", methods=["GET", "POST"])

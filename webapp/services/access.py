@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.challenges import Bid, Challenge, ChallengeStatus, ConfidentialityAcceptance
-from models.dispatch import Dispatch
+from models.dispatch import Dispatch, is_live
 from models.profiles import Profile
 from webapp.auth import Account
 
@@ -46,12 +46,12 @@ def has_accepted_terms(session: Session, user_id: int, challenge_id: int) -> boo
 
 
 def is_dispatched_to(session: Session, user_id: int, challenge: Challenge) -> bool:
-    """Whether the user is a commissioner dispatched to this challenge or its enterprise."""
+    """Whether the user is a commissioner dispatched (now or ahead, not ended) to this challenge or its enterprise."""
     profile = session.exec(select(Profile).where(Profile.user_id == user_id)).first()
     if profile is None:
         return False
     dispatch = session.exec(select(Dispatch.id).where(
-        Dispatch.commissioner_profile_id == profile.id,
+        Dispatch.commissioner_profile_id == profile.id, is_live(),
         (Dispatch.challenge_id == challenge.id)
         | ((Dispatch.challenge_id == None) & (Dispatch.organisation_id == challenge.organisation_id)),  # noqa: E711
     )).first()

@@ -18,7 +18,7 @@ from models.accounts import Organisation, User
 from models.challenges import Bid, Challenge
 from models.common import Region, TechField
 from models.curation import CuratorDecision, Decision
-from models.dispatch import Dispatch, DispatchStatus
+from models.dispatch import Dispatch, is_live
 from models.profiles import Profile, ProfileKind
 from models.subsidies import Milestone, MilestoneStatus, Subsidy
 
@@ -128,8 +128,7 @@ def commissioner_load(session: Session, filters: Filters) -> Figure:
     statement = select(Profile.display_name, func.count(), Profile.capacity).select_from(Dispatch) \
         .join(Profile, Profile.id == Dispatch.commissioner_profile_id) \
         .join(Organisation, Organisation.id == Dispatch.organisation_id) \
-        .where(col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)),
-               Profile.kind == ProfileKind.COMMISSIONER)
+        .where(is_live(), Profile.kind == ProfileKind.COMMISSIONER)
     statement = _dispatch_filter(statement, filters)
     rows = session.exec(statement.group_by(Profile.display_name, Profile.capacity)).all()
     rows = sorted(rows, key=lambda r: (-r[1], r[0]))

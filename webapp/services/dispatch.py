@@ -30,6 +30,7 @@ from models.dispatch import (
     ProposalItem,
     ProposalStatus,
     RequestStatus,
+    is_live,
 )
 from models.profiles import Profile, ProfileKind
 from webapp.auth import Account
@@ -38,7 +39,6 @@ from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify, notify_role
 
-LIVE = (DispatchStatus.PLANNED, DispatchStatus.ACTIVE)
 LINK = "/government/dispatch"
 
 
@@ -97,7 +97,7 @@ def _served(session: Session) -> Counter:
 
 def remaining_capacity(session: Session) -> dict[int, int]:
     """Each available commissioner's free places: capacity minus live dispatches."""
-    load = Counter(session.exec(select(Dispatch.commissioner_profile_id).where(col(Dispatch.status).in_(LIVE))))
+    load = Counter(session.exec(select(Dispatch.commissioner_profile_id).where(is_live())))
     commissioners = session.exec(select(Profile).where(Profile.kind == ProfileKind.COMMISSIONER))
     return {p.id: max(0, p.capacity - load[p.id]) if p.available else 0 for p in commissioners}
 
@@ -108,7 +108,7 @@ def pair_scores(session: Session, requests: list[tuple[DispatchRequest, Organisa
     conflicts = set(session.exec(select(ConflictDeclaration.profile_id, ConflictDeclaration.organisation_id)))
     commissioners = {p.id: p for p in session.exec(select(Profile).where(Profile.kind == ProfileKind.COMMISSIONER))}
     present = {(d.commissioner_profile_id, d.organisation_id) for d in session.exec(
-        select(Dispatch).where(col(Dispatch.status).in_(LIVE)))}
+        select(Dispatch).where(is_live()))}
     scored: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
     for request, organisation in requests:
         query = Query(id=f"request-{request.id}", text=request.need, region=organisation.region.value,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.dispatch import Dispatch, DispatchStatus
+from models.dispatch import Dispatch, is_live
 from models.profiles import Achievement, Profile
 from models.profiles import Document as ProfileDocument
 
@@ -124,8 +124,7 @@ def current_loads(session: Session) -> dict[int, int]:
                         .where(Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy)))
     for profile_id in rows:
         loads[profile_id] += 1
-    for profile_id in session.exec(select(Dispatch.commissioner_profile_id).where(
-            col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)))):
+    for profile_id in session.exec(select(Dispatch.commissioner_profile_id).where(is_live())):
         loads[profile_id] += 1
     return loads
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User
 from models.challenges import Bid, BidStatus, Challenge
-from models.dispatch import Dispatch
+from models.dispatch import Dispatch, shown_status
 from models.profiles import Profile
 from webapp.transfer.tables import write_csv
 
@@ -43,7 +43,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("id", "dispatch id"), ("commissioner", "science commissioner's name"),
         ("commissioner_organisation", "commissioner's organisation"), ("enterprise", "served organisation"),
         ("region", "served organisation's region code"), ("start_date", "YYYY-MM-DD"), ("end_date", "YYYY-MM-DD"),
-        ("status", "planned, active or ended"),
+        ("status", "planned, active or ended (by the calendar)"),
     ],
 }
 FORMATS = ("csv", "json")
@@ -83,7 +83,8 @@ def _dispatches(session: Session) -> list[list]:
                         .join(Profile, Profile.id == Dispatch.commissioner_profile_id)
                         .join(home, home.id == Profile.organisation_id)
                         .join(served, served.id == Dispatch.organisation_id).order_by(col(Dispatch.id)))
-    return [[d.id, name, org, ent, region, d.start_date, d.end_date, d.status] for d, name, org, ent, region in rows]
+    return [[d.id, name, org, ent, region, d.start_date, d.end_date, shown_status(d)]
+            for d, name, org, ent, region in rows]
 
 
 ROWS: dict[str, Callable[[Session], list[list]]] = {
