@@ -24,6 +24,7 @@ ENGINE_VERSION = "jiebang-match-1"
 BATCH = 2000  # candidates added to the channels at once during fit
 CAPACITY_RULES = ("ignore", "mark", "exclude")
 QUERY_CACHE = 4096  # analysed queries kept per engine
+FULL_SEMANTIC_SHARE = 0.25  # when more candidates than this may reach the top k, compute every unit
 
 
 @dataclass
@@ -218,15 +219,17 @@ class Matcher:
         if capacity not in CAPACITY_RULES:
             raise ValueError(f"capacity must be one of {CAPACITY_RULES}")
         words, chars, embedding = self.query_vectors(query)
-        unit_scores = self._unit_scores(words, chars, embedding)
-        best = np.zeros(len(self.entries))
-        if len(unit_scores):
-            np.maximum.at(best, self.arrays()["owner"], unit_scores)
         eligible = self._eligible(query, set(kinds) if kinds else None, set(exclude), capacity)
         if only is not None:
             eligible &= np.isin(np.arange(len(self.entries)), [self.index_of[i] for i in only if i in self.index_of])
         query_keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in query.keywords) if k]
-        scored = self._top(query, unit_scores, best, eligible, query_keywords, k)
+        known: dict[int, Scored] = {}
+        unit_scores, eligible = self._scores_for_top(query, words, chars, embedding, eligible, query_keywords, k,
+                                                     known)
+        best = np.zeros(len(self.entries))
+        if len(unit_scores):
+            np.maximum.at(best, self.arrays()["owner"], unit_scores)
+        scored = self._top(query, unit_scores, best, eligible, query_keywords, k, known)
         for item in scored:
             if not item.keywords:
                 entry = self.entries[item.index]
@@ -234,12 +237,56 @@ class Matcher:
                 item.keywords = [(q, c) for q, c, _s in found]
         return [self._hit(query, item, words, capacity) for item in scored]
 
-    def _unit_scores(self, words: QueryVector, chars: QueryVector, embedding: np.ndarray | None) -> np.ndarray:
+    def _scores_for_top(self, query: Query, words: QueryVector, chars: QueryVector, embedding: np.ndarray | None,
+                        eligible: np.ndarray, query_keywords: list[str], k: int,
+                        known: dict[int, Scored]) -> tuple[np.ndarray, np.ndarray]:
+        """Unit scores, with the semantic channel computed only where it can change the top k.
+
+        A unit's semantic cosine is at most 1, so its lexical score bounds its blended score from above. The
+        exact scores of a few promising candidates give a score the k-th result reaches at least; candidates
+        whose bound stays below it cannot enter the top k and are dropped before any semantic product. The
+        result is exactly the full computation's top k; only when most candidates survive is everything
+        computed. (Scores of dropped units are left at 0; they are never reported.) The candidates scored on
+        the way are put in `known`.
+        """
         word, char = self.words.cosines(words), self.chars.cosines(chars)
-        if not len(word):
-            return word
-        semantic = self.embeddings() @ embedding if embedding is not None else None
-        return blend(word, char, semantic, self.settings) * self.arrays()["weight"]
+        if embedding is None or not k or not len(word):
+            semantic = self.embeddings() @ embedding if embedding is not None and len(word) else None
+            return blend(word, char, semantic, self.settings) * self.arrays()["weight"], eligible
+        s, columns = self.settings, self.arrays()
+        owner, weight = columns["owner"], columns["weight"]
+        lexical = blend(word, char, None, s)
+        bound = ((1.0 - s.semantic_share) * lexical + s.semantic_share) * weight
+        best_bound = np.zeros(len(self.entries))
+        np.maximum.at(best_bound, owner, bound)
+        upper = best_bound + s.keyword_boost * (1.0 - best_bound)  # boosted() at its most: every keyword,
+        upper = upper + s.region_boost * upper * (1.0 - upper)  # same region (both are increasing)
+        candidates = np.flatnonzero(eligible & (best_bound > 0))
+        scores = np.zeros(len(word))
+        size = min(2 * k + 10, len(candidates))
+        pool = candidates[np.argpartition(-best_bound[candidates], size - 1)[:size]] if size else candidates
+        self._fill(scores, word, char, embedding, pool)
+        known.update((int(i), self._exact(query, int(i), scores, query_keywords)) for i in pool)
+        exact = sorted((item.score for item in known.values()), reverse=True)
+        floor = exact[k - 1] if len(exact) >= k else 0.0
+        needed = candidates[upper[candidates] >= floor - 1e-6]  # scores are reported rounded to 6 places
+        if len(needed) > FULL_SEMANTIC_SHARE * len(self.entries):
+            known.clear()
+            semantic = self.embeddings() @ embedding
+            return blend(word, char, semantic, s) * weight, eligible
+        self._fill(scores, word, char, embedding, needed)
+        kept = np.zeros(len(self.entries), dtype=bool)
+        kept[needed] = True
+        return scores, eligible & kept
+
+    def _fill(self, scores: np.ndarray, word: np.ndarray, char: np.ndarray, embedding: np.ndarray,
+              candidates: np.ndarray) -> None:
+        """Exact blended scores of every unit of the given candidates, written into `scores`."""
+        mask = np.zeros(len(self.entries), dtype=bool)
+        mask[candidates] = True
+        units = np.flatnonzero(mask[self.arrays()["owner"]])
+        semantic = self.embeddings()[units] @ embedding
+        scores[units] = blend(word[units], char[units], semantic, self.settings) * self.arrays()["weight"][units]
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""
@@ -292,7 +339,7 @@ class Matcher:
         return boosted(best, 1.0, True, self.settings)
 
     def _top(self, query: Query, unit_scores: np.ndarray, best: np.ndarray, eligible: np.ndarray,
-             query_keywords: list[str], k: int) -> list[Scored]:
+             query_keywords: list[str], k: int, known: dict[int, Scored] | None = None) -> list[Scored]:
         """Exact top k: visit candidates by their best unit, stop when no later one can enter."""
         candidates = np.flatnonzero(eligible & (best > 0) if k else eligible)
         heap: list[tuple[float, str, int]] = []
@@ -300,7 +347,7 @@ class Matcher:
         for index in self._by_best(candidates, best, k):
             if k and len(heap) >= k and heap[0][0] > self._upper_bound(best[index]):
                 break
-            item = self._exact(query, index, unit_scores, query_keywords)
+            item = (known or {}).get(index) or self._exact(query, index, unit_scores, query_keywords)
             results[index] = item
             key = (item.score, _neg(self.entries[index].record.id), index)
             if not k or len(heap) < k:

@@ -221,6 +221,23 @@ def test_semantic_engine_updates_and_persists_exactly(tmp_path):
         assert loaded.rank(query, k=20) == engine.rank(query, k=20)
 
 
+@pytest.fixture(scope="module")
+def semantic_engine() -> Matcher:
+    """An engine big enough to learn the latent semantic channel."""
+    return Matcher().fit(make_many())
+
+
+@given(texts, st.sampled_from([None, {"solver"}, {"manager", "commissioner"}]), st.sampled_from([1, 5, 20]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_top_k_is_the_head_of_the_full_ranking(semantic_engine, text, kinds, k):
+    """Does rank(k), which skips the semantic product where it cannot matter, give the full ranking's head?"""
+    query = Query("p", text=text, region="tianjin")
+    head = semantic_engine.rank(query, k=k, kinds=kinds)
+    full = semantic_engine.rank(query, k=0, kinds=kinds)[:k]
+    assert [h.candidate_id for h in head] == [h.candidate_id for h in full]
+    assert all(abs(a.score - b.score) <= 1e-6 for a, b in zip(head, full, strict=True))
+
+
 def test_single_untitled_unit_survives_save_and_load(tmp_path):
     """Does an index of one profile without documents save and load?"""
     engine = Matcher().fit([Candidate("only", text="锂离子电池电解液")])
