@@ -29,6 +29,7 @@ run: db
 
 test: db
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	JIEBANG_TEST_DB=postgres $(BIN)/python -m pytest tests/webapp tests/models -m "not browser"
 
@@ -52,6 +53,7 @@ eval: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache build

@@ -33,6 +33,14 @@ class Baseline:
         self.matrix = self._fit([candidate_text(c) for c in candidates])
         return self
 
+    def _fit(self, texts: list[str]):
+        """Build the index matrix from candidate texts (each baseline its own way)."""
+        raise NotImplementedError
+
+    def _score(self, text: str):
+        """Scores of every candidate for a query text."""
+        raise NotImplementedError
+
     def rank(self, query: Query, k: int) -> list[tuple[str, float]]:
         """The best k candidates with their scores."""
         scores = np.asarray(self._score(query_text(query))).ravel()

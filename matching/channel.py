@@ -171,7 +171,9 @@ class Channel:
         tf = np.array([k[1] for k in known], dtype=np.float64)
         weights = saturate(tf) * idf[ids] if len(ids) else np.zeros(0)
         unknown_idf = self.unknown_idf()
-        unknown = {t: float(saturate(np.float64(c)) * unknown_idf) for t, c in counts.items() if not self._live(t)}
+        unseen = {t: c for t, c in counts.items() if not self._live(t)}
+        unknown = dict(zip(unseen, (saturate(np.array(list(unseen.values()), dtype=np.float64)) * unknown_idf).tolist(),
+                           strict=True))
         norm = float(np.sqrt(np.sum(np.square(weights)) + sum(w * w for w in unknown.values())))
         return QueryVector(ids, weights, norm, [k[2] for k in known], unknown)
 

@@ -102,18 +102,27 @@ class Matcher:
         self.stamp = stamp
         return self
 
+    @property
+    def analyse(self) -> Analyzer:
+        """The fitted analyser (an engine that was never fitted gets a plain one on first use)."""
+        if self.analyzer is None:
+            self.analyzer = Analyzer()
+        return self.analyzer
+
     def _embed_all(self) -> np.ndarray:
         """Semantic vectors of every unit, a block at a time (bounded memory)."""
+        semantic = self.semantic
+        assert semantic is not None, "embedding needs a learned semantic model"
         matrix = self.words.rows.csr(len(self.words.terms))
         step = 20_000
-        return np.vstack([self.semantic.embed_matrix(matrix[i:i + step]) for i in range(0, matrix.shape[0], step)]
-                         or [np.zeros((0, self.semantic.components.shape[0]), np.float32)])
+        blocks = [semantic.embed_matrix(matrix[i:i + step]) for i in range(0, matrix.shape[0], step)]
+        return np.vstack(blocks) if blocks else np.zeros((0, semantic.components.shape[0]), np.float32)
 
     def add(self, candidate: Candidate) -> None:
         """Index one more candidate (or replace one with the same id)."""
         if candidate.id in self.index_of:
             self.remove(candidate.id)
-        self._insert([candidate], [[self.analyzer.bag(texts) for texts in self._unit_texts(candidate)]])
+        self._insert([candidate], [[self.analyse.bag(texts) for texts in self._unit_texts(candidate)]])
 
     update = add
 
@@ -138,8 +147,6 @@ class Matcher:
     def _insert(self, candidates: list[Candidate], bags: list[list[tuple[Counter, Counter]]],
                 embed: bool = True) -> None:
         """Add candidates and their units to both channels (and the semantic space when learned)."""
-        if self.analyzer is None:
-            self.analyzer = Analyzer()
         unit_words = [words for unit_bags in bags for words, _chars in unit_bags]
         units = self.words.add_units(unit_words)
         self.chars.add_units([chars for unit_bags in bags for _words, chars in unit_bags])
@@ -154,7 +161,7 @@ class Matcher:
             self.unit_owner.extend([index] * len(mine))
             self.unit_weight.extend(self._recency(candidate))
             self.unit_title.extend(titles)
-            keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
+            keywords = [k for k in (self.analyse.normalise_keyword(k) for k in candidate.keywords) if k]
             self.entries.append(Entry(_slim(candidate), mine, keywords))
             self.index_of[candidate.id] = index
         self._arrays = None
@@ -203,7 +210,7 @@ class Matcher:
             self._query_cache.move_to_end(key)
             return self._query_cache[key]
         s = self.settings
-        bags = self.analyzer.bag([(query.title, s.title_weight), (query.text, s.text_weight),
+        bags = self.analyse.bag([(query.title, s.title_weight), (query.text, s.text_weight),
                                   (" ; ".join(query.keywords), s.keyword_weight)])
         self._query_cache[key] = bags
         if len(self._query_cache) > QUERY_CACHE:
@@ -222,7 +229,7 @@ class Matcher:
         eligible = self._eligible(query, set(kinds) if kinds else None, set(exclude), capacity)
         if only is not None:
             eligible &= np.isin(np.arange(len(self.entries)), [self.index_of[i] for i in only if i in self.index_of])
-        query_keywords = [k for k in (self.analyzer.normalise_keyword(k) for k in query.keywords) if k]
+        query_keywords = [k for k in (self.analyse.normalise_keyword(k) for k in query.keywords) if k]
         known: dict[int, Scored] = {}
         unit_scores, eligible = self._scores_for_top(query, words, chars, embedding, eligible, query_keywords, k,
                                                      known)

@@ -48,8 +48,8 @@ def pairwise_loss(scores: dict[tuple[str, str], float], qrels: dict[str, dict[st
     for (query, candidate), score in scores.items():
         if candidate in candidate_scores and query in position:
             candidate_scores[candidate][position[query]] = score
-    losses = [_candidate_loss(grades[c], candidate_scores[c]) for c in grades]
-    losses = [loss for loss in losses if loss is not None]
+    found = [_candidate_loss(grades[c], candidate_scores[c]) for c in grades]
+    losses = [loss for loss in found if loss is not None]
     return float(np.mean(losses)) if losses else 0.0
 
 

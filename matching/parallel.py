@@ -37,4 +37,5 @@ def _start(dictionary: list[str]) -> None:
 
 
 def _analyse_batch(batch: list[UnitTexts]) -> list[list[tuple[Counter, Counter]]]:
+    assert _worker is not None, "the pool initialiser sets the worker's analyser"
     return [[_worker.bag(texts) for texts in units] for units in batch]

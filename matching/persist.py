@@ -26,7 +26,7 @@ def save(matcher: Matcher, path: str | Path) -> None:
     units = [unit for entry in live for unit in entry.units]
     meta = {
         "format": FORMAT, "engine": ENGINE_VERSION, "stamp": matcher.stamp,
-        "settings": matcher.settings.to_dict(), "dictionary": matcher.analyzer.dictionary,
+        "settings": matcher.settings.to_dict(), "dictionary": matcher.analyse.dictionary,
         "candidates": {name: [getattr(entry.record, name) for entry in live] for name in RECORD_FIELDS},
         "keywords": [entry.keywords for entry in live],
         "reference": {"words": matcher.words.reference_units, "chars": matcher.chars.reference_units},
@@ -58,7 +58,7 @@ def save(matcher: Matcher, path: str | Path) -> None:
         arrays["semantic_components"] = matcher.semantic.components
         arrays["embeddings"] = matcher.embeddings()[units] if units else np.zeros((0, 1), np.float32)
     with open(path, "wb") as handle:
-        np.savez(handle, **arrays)
+        np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
 
 
 def load(path: str | Path) -> Matcher:

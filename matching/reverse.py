@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 def rank_queries(engine: Matcher, candidate: Candidate, queries: Iterable[Query], k: int = 20) -> list[QueryHit]:
     """The best k queries (challenges) for one candidate, on the same scale as rank()."""
-    bags = [engine.analyzer.bag(texts) for texts in engine._unit_texts(candidate)]
+    bags = [engine.analyse.bag(texts) for texts in engine._unit_texts(candidate)]
     unit_vectors = [(engine.words.vector(w), engine.chars.vector(c),
                      engine.semantic.embed(w) if engine.semantic is not None else None) for w, c in bags]
     weights = engine._recency(candidate)
-    keywords = [k for k in (engine.analyzer.normalise_keyword(k) for k in candidate.keywords) if k]
+    keywords = [k for k in (engine.analyse.normalise_keyword(k) for k in candidate.keywords) if k]
     hits = []
     for query in queries:
         if query.org and (query.org == candidate.org or query.org in candidate.conflicts):
@@ -36,14 +36,14 @@ def rank_queries(engine: Matcher, candidate: Candidate, queries: Iterable[Query]
 def _score_pair(engine: Matcher, query: Query, candidate: Candidate, unit_vectors, weights, keywords) -> QueryHit:
     s = engine.settings
     words, chars, embedding = engine.query_vectors(query)
-    scores = []
+    unit_scores = []
     for (w, c, e), weight in zip(unit_vectors, weights, strict=True):
         semantic = float(e @ embedding) if embedding is not None else None
-        scores.append(float(blend(words.cosine(w), chars.cosine(c), semantic, s)) * weight)
-    scores = np.array(scores)
+        unit_scores.append(float(blend(words.cosine(w), chars.cosine(c), semantic, s)) * weight)
+    scores = np.array(unit_scores)
     if not len(scores) or scores.max() <= 0:
         return QueryHit(query.id, 0.0)
-    query_keywords = [k for k in (engine.analyzer.normalise_keyword(k) for k in query.keywords) if k]
+    query_keywords = [k for k in (engine.analyse.normalise_keyword(k) for k in query.keywords) if k]
     matches = keyword_matches(query_keywords, keywords, s.keyword_cutoff)
     share = sum(m[2] for m in matches) / len(query_keywords) if query_keywords else 0.0
     score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == candidate.region, s)

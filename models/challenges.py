@@ -115,7 +115,7 @@ class ChallengeUpdate(SQLModel):
 
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
-    _future = field_validator("deadline")(ChallengeInput._future.__func__)
+    _future = field_validator("deadline")(ChallengeInput._future.__func__)  # type: ignore[attr-defined]
 
 
 class ChallengeRead(SQLModel):
