@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import heapq
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,15 +15,14 @@ from matching.keywords import keyword_matches
 from matching.parallel import analyse_all
 from matching.records import Candidate, Hit, Query, QueryHit
 from matching.reverse import rank_queries
-from matching.scoring import aggregate, blend, boosted, clean
 from matching.semantic import SemanticModel
 from matching.settings import Settings
+from matching.topk import Scored, scores_for_top, top
 
 ENGINE_VERSION = "jiebang-match-1"
 BATCH = 2000  # candidates added to the channels at once during fit
 CAPACITY_RULES = ("ignore", "mark", "exclude")
 QUERY_CACHE = 4096  # analysed queries kept per engine
-FULL_SEMANTIC_SHARE = 0.25  # when more candidates than this may reach the top k, compute every unit
 
 
 @dataclass
@@ -35,16 +33,6 @@ class Entry:
     units: list[int]
     keywords: list[str]
     alive: bool = True
-
-
-@dataclass
-class Scored:
-    """A candidate's exact score with what explains it."""
-
-    index: int
-    score: float
-    best_unit: int
-    keywords: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Matcher:
@@ -231,69 +219,18 @@ class Matcher:
             eligible &= np.isin(np.arange(len(self.entries)), [self.index_of[i] for i in only if i in self.index_of])
         query_keywords = [k for k in (self.analyse.normalise_keyword(k) for k in query.keywords) if k]
         known: dict[int, Scored] = {}
-        unit_scores, eligible = self._scores_for_top(query, words, chars, embedding, eligible, query_keywords, k,
-                                                     known)
+        unit_scores, eligible = scores_for_top(self, query, words, chars, embedding, eligible, query_keywords, k,
+                                               known)
         best = np.zeros(len(self.entries))
         if len(unit_scores):
             np.maximum.at(best, self.arrays()["owner"], unit_scores)
-        scored = self._top(query, unit_scores, best, eligible, query_keywords, k, known)
+        scored = top(self, query, unit_scores, best, eligible, query_keywords, k, known)
         for item in scored:
             if not item.keywords:
                 entry = self.entries[item.index]
                 found = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
                 item.keywords = [(q, c) for q, c, _s in found]
         return [self._hit(query, item, words, capacity) for item in scored]
-
-    def _scores_for_top(self, query: Query, words: QueryVector, chars: QueryVector, embedding: np.ndarray | None,
-                        eligible: np.ndarray, query_keywords: list[str], k: int,
-                        known: dict[int, Scored]) -> tuple[np.ndarray, np.ndarray]:
-        """Unit scores, with the semantic channel computed only where it can change the top k.
-
-        A unit's semantic cosine is at most 1, so its lexical score bounds its blended score from above. The
-        exact scores of a few promising candidates give a score the k-th result reaches at least; candidates
-        whose bound stays below it cannot enter the top k and are dropped before any semantic product. The
-        result is exactly the full computation's top k; only when most candidates survive is everything
-        computed. (Scores of dropped units are left at 0; they are never reported.) The candidates scored on
-        the way are put in `known`.
-        """
-        word, char = self.words.cosines(words), self.chars.cosines(chars)
-        if embedding is None or not k or not len(word):
-            semantic = self.embeddings() @ embedding if embedding is not None and len(word) else None
-            return blend(word, char, semantic, self.settings) * self.arrays()["weight"], eligible
-        s, columns = self.settings, self.arrays()
-        owner, weight = columns["owner"], columns["weight"]
-        lexical = blend(word, char, None, s)
-        bound = ((1.0 - s.semantic_share) * lexical + s.semantic_share) * weight
-        best_bound = np.zeros(len(self.entries))
-        np.maximum.at(best_bound, owner, bound)
-        upper = best_bound + s.keyword_boost * (1.0 - best_bound)  # boosted() at its most: every keyword,
-        upper = upper + s.region_boost * upper * (1.0 - upper)  # same region (both are increasing)
-        candidates = np.flatnonzero(eligible & (best_bound > 0))
-        scores = np.zeros(len(word))
-        size = min(2 * k + 10, len(candidates))
-        pool = candidates[np.argpartition(-best_bound[candidates], size - 1)[:size]] if size else candidates
-        self._fill(scores, word, char, embedding, pool)
-        known.update((int(i), self._exact(query, int(i), scores, query_keywords)) for i in pool)
-        exact = sorted((item.score for item in known.values()), reverse=True)
-        floor = exact[k - 1] if len(exact) >= k else 0.0
-        needed = candidates[upper[candidates] >= floor - 1e-6]  # scores are reported rounded to 6 places
-        if len(needed) > FULL_SEMANTIC_SHARE * len(self.entries):
-            known.clear()
-            semantic = self.embeddings() @ embedding
-            return blend(word, char, semantic, s) * weight, eligible
-        self._fill(scores, word, char, embedding, needed)
-        kept = np.zeros(len(self.entries), dtype=bool)
-        kept[needed] = True
-        return scores, eligible & kept
-
-    def _fill(self, scores: np.ndarray, word: np.ndarray, char: np.ndarray, embedding: np.ndarray,
-              candidates: np.ndarray) -> None:
-        """Exact blended scores of every unit of the given candidates, written into `scores`."""
-        mask = np.zeros(len(self.entries), dtype=bool)
-        mask[candidates] = True
-        units = np.flatnonzero(mask[self.arrays()["owner"]])
-        semantic = self.embeddings()[units] @ embedding
-        scores[units] = blend(word[units], char[units], semantic, self.settings) * self.arrays()["weight"][units]
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""
@@ -340,53 +277,6 @@ class Matcher:
             if query.id in conflicts or (query.org and query.org in conflicts):
                 mask[index] = False
         return mask
-
-    def _upper_bound(self, best: float) -> float:
-        """The most a candidate whose best unit scores `best` can reach after the boosts."""
-        return boosted(best, 1.0, True, self.settings)
-
-    def _top(self, query: Query, unit_scores: np.ndarray, best: np.ndarray, eligible: np.ndarray,
-             query_keywords: list[str], k: int, known: dict[int, Scored] | None = None) -> list[Scored]:
-        """Exact top k: visit candidates by their best unit, stop when no later one can enter."""
-        candidates = np.flatnonzero(eligible & (best > 0) if k else eligible)
-        heap: list[tuple[float, str, int]] = []
-        results: dict[int, Scored] = {}
-        for index in self._by_best(candidates, best, k):
-            if k and len(heap) >= k and heap[0][0] > self._upper_bound(best[index]):
-                break
-            item = (known or {}).get(index) or self._exact(query, index, unit_scores, query_keywords)
-            results[index] = item
-            key = (item.score, _neg(self.entries[index].record.id), index)
-            if not k or len(heap) < k:
-                heapq.heappush(heap, key)
-            elif key > heap[0]:
-                heapq.heapreplace(heap, key)
-        chosen = [results[i] for _s, _id, i in heap if not k or results[i].score > 0]
-        return sorted(chosen, key=lambda s: (-s.score, self.entries[s.index].record.id))
-
-    def _by_best(self, candidates: np.ndarray, best: np.ndarray, k: int) -> Iterator[int]:
-        """Candidates by best unit score (then id): a partial sort of the front, the rest only if needed."""
-        id_rank = self.arrays()["id_rank"]
-        front = max(self.settings.min_pool, 8 * k) if k else len(candidates)
-        if len(candidates) > front:
-            split = np.argpartition(-best[candidates], front)
-            head, tail = candidates[split[:front]], candidates[split[front:]]
-        else:
-            head, tail = candidates, candidates[:0]
-        for part in (head, tail):
-            yield from part[np.lexsort((id_rank[part], -best[part]))].tolist()
-
-    def _exact(self, query: Query, index: int, unit_scores: np.ndarray, query_keywords: list[str]) -> Scored:
-        s = self.settings
-        entry = self.entries[index]
-        scores = unit_scores[entry.units]
-        if not len(scores):
-            return Scored(index, 0.0, -1)
-        matches = keyword_matches(query_keywords, entry.keywords, s.keyword_cutoff) if s.keyword_boost else []
-        share = sum(score for _q, _c, score in matches) / len(query_keywords) if query_keywords else 0.0
-        score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == entry.record.region, s)
-        best_unit = entry.units[int(np.argmax(scores))]
-        return Scored(index, clean(score), best_unit, [(q, c) for q, c, _s in matches])
 
     def _hit(self, query: Query, item: Scored, words: QueryVector, capacity: str) -> Hit:
         candidate = self.entries[item.index].record
@@ -436,11 +326,3 @@ def _year(date: str | None) -> float | None:
     return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0.0)
 
 
-class _neg(str):
-    """A string that sorts in reverse, so the heap keeps the smaller id on equal scores."""
-
-    def __lt__(self, other: str) -> bool:
-        return str.__gt__(self, other)
-
-    def __gt__(self, other: str) -> bool:
-        return str.__lt__(self, other)
