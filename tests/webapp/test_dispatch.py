@@ -12,6 +12,7 @@ from models.accounts import OrgKind, Role
 from models.common import Region
 from models.dispatch import Dispatch, DispatchRequest
 from webapp import db
+from webapp.services import dispatch as service
 
 ORCHARD = "苹果矮砧密植栽培、果园水肥一体化与病虫害绿色防控技术服务"
 CASTING = "铸造缺陷分析、砂型铸造工艺优化与球墨铸铁熔炼质量控制"
@@ -67,13 +68,12 @@ def test_brute_force_agrees_on_a_small_case(world, people, app):
                 ask(world, "other_enterprise", "铸造缺陷分析与熔炼质量控制")]
     body = propose(world, requests).json
     with app.app_context():
-        from webapp.services import dispatch as service
         session = db.session()
         scored = service.pair_scores(session, [(session.get(DispatchRequest, r), session.get(
             service.Organisation, session.get(DispatchRequest, r).organisation_id)) for r in requests], False)
         capacity = service.remaining_capacity(session)
     wanted = {requests[0]: 2, requests[1]: 1, requests[2]: 1}
-    candidates = [(int(r), int(c), s) for (c, r), (s, _why) in scored.items()]
+    candidates = [(int(r), int(c), s) for (c, r), (s, _why) in scored.items() if s >= service.MIN_PROPOSED_SCORE]
     best = 0.0
     for size in range(len(candidates) + 1):
         for subset in itertools.combinations(candidates, size):
@@ -195,6 +195,5 @@ def test_a_dispatch_whose_period_ran_out_frees_the_place(world, people, app):
     proposal = world.api("government", "POST", "/dispatch/proposals", past).json
     world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve")
     with app.app_context():
-        from webapp.services.dispatch import remaining_capacity
-        assert remaining_capacity(db.session())[people["orchard_tj"]] == 1
+        assert service.remaining_capacity(db.session())[people["orchard_tj"]] == 1
     assert "已结束" in world.login("government").get("/dispatches").get_data(as_text=True)

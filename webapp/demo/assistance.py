@@ -69,7 +69,7 @@ def _dispatch_round(session: Session, rng: random.Random, gov: Account, topics: 
     asked = []
     for challenge in _one_challenge_per_enterprise(session)[:REQUESTS]:
         topic = topics[challenge.id]
-        need = (f"{rng.choice(topic.directions)}方面需要科技特派员上门指导：{topic.summary}")
+        need = f"{topic.summary}重点：{rng.choice(topic.directions)}。"
         owner = account(session, session.get(User, challenge.owner_id))
         asked.append(dispatch.request_commissioner(session, owner, DispatchRequestCreate(
             need=need[:2000], count=rng.choice((1, 1, 2)))))

@@ -40,6 +40,7 @@ from webapp.services.errors import Conflict, InvalidTransition, NotFound, Permis
 from webapp.services.notifications import notify, notify_role
 
 LINK = "/government/dispatch"
+MIN_PROPOSED_SCORE = 0.1  # below this a match is noise: the solver leaves the place free (government may add by hand)
 
 
 def _government(user: Account) -> None:
@@ -134,7 +135,8 @@ def propose(session: Session, user: Account, data: ProposalCreate) -> DispatchPr
     chosen = [wanted_of[rid] for rid in dict.fromkeys(data.request_ids)]
     scored = pair_scores(session, [(r, o) for r, o, _n in chosen], data.same_region)
     capacity = {str(pid): free for pid, free in remaining_capacity(session).items()}
-    pairs = assign({pair: s for pair, (s, _r) in scored.items()}, capacity, {str(r.id): n for r, _o, n in chosen})
+    allowed = {pair: s for pair, (s, _r) in scored.items() if s >= MIN_PROPOSED_SCORE}
+    pairs = assign(allowed, capacity, {str(r.id): n for r, _o, n in chosen})
     proposal = DispatchProposal(created_by=user.id, request_ids=[r.id for r, _o, _n in chosen],
                                 same_region=data.same_region, start_date=data.start_date,
                                 end_date=data.end_date, total_score=round(sum(p.score for p in pairs), 6))
