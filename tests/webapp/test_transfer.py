@@ -161,3 +161,13 @@ def test_readme_documents_every_column():
         assert f"`{dataset}`" in text
         for name, _meaning in columns:
             assert f"`{name}`" in text, (dataset, name)
+
+
+def test_exported_text_cannot_become_a_spreadsheet_formula(world, runner, tmp_path):
+    """A title written as a formula is exported with a leading quote (OWASP CSV injection)."""
+    cid = world.challenge("published", title="=HYPERLINK(\"http://evil.example\",\"点击\")")
+    out = tmp_path / "challenges.csv"
+    runner.invoke(args=["export", "challenges", "--output", str(out)])
+    row = next(r for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8"))) if r[0] == str(cid))
+    assert row[1].startswith("'=HYPERLINK")
+    assert json.loads(world.api("government", "GET", "/exports/challenges").data)[0]["title"].startswith("=")

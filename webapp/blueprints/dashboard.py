@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -18,6 +16,7 @@ from webapp.auth import roles_required
 from webapp.i18n import label
 from webapp.services import dashboard
 from webapp.services.errors import ValidationError
+from webapp.transfer.tables import write_csv
 from webapp.validation import parse
 
 bp = Blueprint("dashboard", __name__, url_prefix="/government/dashboard")
@@ -82,11 +81,7 @@ def download(name: str):
     if errors:
         raise ValidationError(_("Some fields are not valid."), errors)
     figure = dashboard.figure(db.session(), name, filters)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(figure.columns)
-    writer.writerows(figure.rows)
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    return Response("\ufeff" + write_csv(figure.columns, figure.rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=jiebang-{name}.csv"})
 
 

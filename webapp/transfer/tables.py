@@ -84,10 +84,20 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection): a leading ' when needed."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(columns: list[str], rows: list[list[object]]) -> str:
-    """CSV text with a header row."""
+    """CSV text with a header row; user-written text cannot turn into spreadsheet formulas."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
     return out.getvalue()
