@@ -307,3 +307,44 @@ def test_only_the_bidder_edits_or_withdraws_a_bid(world, nick):
     bid = world.bid(cid)
     assert world.api(nick, "PATCH", f"/bids/{bid}", {"price": 1}).status_code in (403, 404)
     assert world.api(nick, "POST", f"/bids/{bid}/withdraw").status_code in (403, 404)
+
+
+# --- dispatch a commissioner, set subsidy: government only ---------------------------------------
+
+SUBSIDY = {"amount": 100000, "milestones": [{"title": "一期", "amount": 100000}]}
+
+
+@pytest.mark.parametrize("nick,status", [("owner", 403), ("solver", 403), ("manager", 403),
+                                         ("commissioner", 403), ("government", 201)])
+def test_api_who_may_set_a_subsidy(world, nick, status):
+    """May anyone but government attach a subsidy to a published challenge?"""
+    cid = world.challenge("published")
+    expect(world.api(nick, "POST", f"/challenges/{cid}/subsidy", SUBSIDY), status)
+
+
+@pytest.mark.parametrize("nick,status", [("owner", 403), ("solver", 403), ("manager", 403),
+                                         ("commissioner", 403), ("government", 200)])
+def test_page_who_may_open_the_subsidy_form(world, nick, status):
+    """Is the subsidy form government's alone?"""
+    cid = world.challenge("published")
+    expect(world.login(nick).get(f"/challenges/{cid}/subsidy"), status)
+
+
+@pytest.mark.parametrize("nick,status", [("owner", 403), ("solver", 403), ("manager", 403),
+                                         ("commissioner", 403), ("government", 201)])
+def test_api_who_may_propose_a_dispatch(world, nick, status):
+    """May anyone but government ask for a dispatch proposal?"""
+    request = world.api("owner", "POST", "/dispatch/requests", {"need": "数控机床主轴热变形补偿现场指导"}).json["id"]
+    today = dt.date.today()
+    body = {"request_ids": [request], "start_date": today.isoformat(),
+            "end_date": (today + dt.timedelta(days=90)).isoformat()}
+    expect(world.api(nick, "POST", "/dispatch/proposals", body), status)
+
+
+@pytest.mark.parametrize("nick,status", [("owner", 403), ("solver", 403), ("manager", 403),
+                                         ("commissioner", 403), ("government", 200)])
+def test_page_who_may_open_the_dispatch_board_and_dashboard(world, nick, status):
+    """Are the dispatch board and the dashboard government's alone?"""
+    client = world.login(nick)
+    expect(client.get("/government/dispatch"), status)
+    expect(client.get("/government/dashboard/"), status)
