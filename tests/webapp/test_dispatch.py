@@ -181,6 +181,8 @@ def test_pages_request_propose_and_approve(world, people):
     assert response.status_code == 302
     page = gov.get(response.headers["Location"]).get_data(as_text=True)
     assert "/100" in page and "orchard_" in page
+    board = gov.get("/government/dispatch").get_data(as_text=True)
+    assert 'data-proposal="1"' in board and "草案" in board  # a draft can be taken up again
     approved = gov.post(response.headers["Location"] + "/approve", follow_redirects=True)
     assert approved.status_code == 200
     assert "orchard_" in gov.get("/dispatches").get_data(as_text=True)

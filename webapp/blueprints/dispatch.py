@@ -64,7 +64,7 @@ def board():
         if done:
             return redirect(url_for(".proposal", proposal_id=done.id))
     return render_template("dispatch/board.html", rows=service.open_requests(db.session()), values=values,
-                           errors=errors), form_status(errors)
+                           errors=errors, proposals=service.recent_proposals(db.session())), form_status(errors)
 
 
 @bp.route("/government/dispatch/proposals/<int:proposal_id>")

@@ -152,6 +152,14 @@ def propose(session: Session, user: Account, data: ProposalCreate) -> DispatchPr
     return proposal
 
 
+def recent_proposals(session: Session, limit: int = 20) -> list[tuple[DispatchProposal, int]]:
+    """The newest proposals with how many pairs each holds (drafts can be taken up again)."""
+    proposals = list(session.exec(select(DispatchProposal).order_by(col(DispatchProposal.id).desc()).limit(limit)))
+    counts = Counter(session.exec(select(ProposalItem.proposal_id).where(
+        col(ProposalItem.proposal_id).in_([p.id for p in proposals]))))
+    return [(p, counts[p.id]) for p in proposals]
+
+
 def draft(session: Session, user: Account, proposal_id: int) -> DispatchProposal:
     """A proposal government may still edit."""
     proposal = proposal_of(session, user, proposal_id)
