@@ -15,6 +15,8 @@ from models.accounts import Organisation, User
 from models.challenges import Challenge
 from models.profiles import Achievement, Profile
 from webapp import db
+from webapp.services.errors import DomainError
+from webapp.transfer import imports
 from webapp.transfer.exports import COLUMNS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -171,3 +173,20 @@ def test_exported_text_cannot_become_a_spreadsheet_formula(world, runner, tmp_pa
     row = next(r for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8"))) if r[0] == str(cid))
     assert row[1].startswith("'=HYPERLINK")
     assert json.loads(world.api("government", "GET", "/exports/challenges").data)[0]["title"].startswith("=")
+
+
+def test_a_failure_while_writing_rolls_everything_back(app, runner, tmp_path, monkeypatch):
+    """If writing fails half-way (the second row is refused), nothing stays, and the exit status is 1."""
+    write_profile = imports.WRITERS["profiles"]
+    written: list[int] = []
+
+    def refuse_the_second(session, item):
+        if written:
+            raise DomainError("the database refused the row")
+        written.append(item.line)
+        write_profile(session, item)
+
+    monkeypatch.setitem(imports.WRITERS, "profiles", refuse_the_second)
+    result = runner.invoke(args=["import", "profiles", str(write(tmp_path, PEOPLE))])
+    assert result.exit_code == 1 and "nothing written: the database refused the row" in result.output
+    assert written and count(app, Profile) == 0 and count(app, User) == 0

@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.transfer import ROW_SCHEMAS
 from webapp import db
+from webapp.services.errors import DomainError
 from webapp.transfer import exports
 from webapp.transfer.imports import DEDUPE_MODES, Report, check_columns, run_import
 from webapp.transfer.tables import TableError, read_table
@@ -47,7 +49,12 @@ def import_command(kind: str, path: Path, skip_invalid: bool, dedupe_mode: str) 
             yield from bar
 
     with force_locale(cli_locale()):
-        report = run_import(session, kind, rows, skip_invalid, dedupe_mode, progress)
+        try:
+            report = run_import(session, kind, rows, skip_invalid, dedupe_mode, progress)
+        except (DomainError, SQLAlchemyError) as exc:
+            session.rollback()
+            message = getattr(exc, "message", None) or str(getattr(exc, "orig", exc))
+            raise click.ClickException(f"{path}: nothing written: {message}") from None
     show(report, path)
     if report.errors and not skip_invalid:
         session.rollback()
