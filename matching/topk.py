@@ -123,13 +123,17 @@ def exact(engine: Matcher, query: Query, index: int, unit_scores: np.ndarray, qu
     """A candidate's reported score: its units aggregated, then the bounded boosts."""
     s = engine.settings
     entry = engine.entries[index]
-    scores = unit_scores[entry.units]
-    if not len(scores):
+    if not entry.units:
         return Scored(index, 0.0, -1)
+    if len(entry.units) == 1:  # most candidates: one text, nothing to aggregate
+        best_unit = entry.units[0]
+        text = float(unit_scores[best_unit])
+    else:
+        scores = unit_scores[entry.units]
+        best_unit, text = entry.units[int(np.argmax(scores))], aggregate(scores, s)
     matches = keyword_matches(query_keywords, entry.keywords, s.keyword_cutoff) if s.keyword_boost else []
     share = sum(score for _q, _c, score in matches) / len(query_keywords) if query_keywords else 0.0
-    score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == entry.record.region, s)
-    best_unit = entry.units[int(np.argmax(scores))]
+    score = boosted(text, share, bool(query.region) and query.region == entry.record.region, s)
     return Scored(index, clean(score), best_unit, [(q, c) for q, c, _s in matches])
 
 
