@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
-from models.accounts import Organisation, OrgKind
+from models.accounts import Organisation, OrgKind, User
 from models.challenges import Bid, Challenge
+from models.dispatch import Dispatch, DispatchRequest
 from models.profiles import Achievement, Profile, ProfileKind
+from models.subsidies import Subsidy
 from webapp import create_app, db
 from webapp.demo.loader import load
 
@@ -51,6 +53,22 @@ def test_demo_loads_a_realistic_data_set(runner, app):
         assert len(set(descriptions)) == len(descriptions)
     assert runner.invoke(args=["load-demo"]).exit_code == 2
     assert runner.invoke(args=["load-demo", "--if-empty"]).exit_code == 0
+
+
+def test_demo_has_the_assistance_readme_promises(runner, app):
+    """Subsidies, dispatches, open requests (the demo enterprise's among them); e15's milestone to report."""
+    runner.invoke(args=["load-demo"])
+    client = app.test_client()
+    client.post("/account/login", data={"email": "e15@demo.jiebang.cn", "password": "jiebang-demo"})
+    page = client.get("/challenges/21").get_data(as_text=True)
+    assert "GaN射频器件散热封装" in page and "报告完成" in page
+    with app.app_context():
+        session = db.session()
+        assert session.exec(select(func.count()).select_from(Subsidy)).one() == 9
+        assert session.exec(select(func.count()).select_from(Dispatch)).one() == 6
+        open_requests = session.exec(select(DispatchRequest).where(DispatchRequest.status == "open")).all()
+        owners = {session.get(User, r.requested_by).email for r in open_requests}
+        assert len(open_requests) == 7 and "enterprise@demo.jiebang.cn" in owners
 
 
 def test_demo_is_deterministic():

@@ -249,6 +249,10 @@ def approve(session: Session, user: Account, proposal_id: int) -> list[Dispatch]
     items = items_of(session, proposal)
     if not items:
         raise ValidationError(_("The proposal has no pairs to approve."))
+    # Two approvals at once must not both take a commissioner's last place: on PostgreSQL lock the
+    # commissioners' rows until commit (SQLite already lets one writer in at a time).
+    session.exec(select(Profile.id).where(col(Profile.id).in_({i.commissioner_profile_id for i in items}))
+                 .with_for_update()).all()
     check(session, proposal, items)
     status = DispatchStatus.ACTIVE if proposal.start_date <= dt.date.today() else DispatchStatus.PLANNED
     dispatches = [_dispatch(session, user, proposal, item, status) for item in items]
