@@ -36,6 +36,11 @@ def mail_settings(environ: dict[str, str]) -> dict:
     }
 
 
+def enabled() -> bool:
+    """Whether e-mail is configured for this app."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
 def queue(session: Session, user_id: int, subject: str, body: str) -> None:
     """Hold a message for a user until the session commits."""
     session.info.setdefault(OUTBOX, []).append((user_id, subject, body))
@@ -45,7 +50,7 @@ def deliver(session: Session) -> int:
     """Send what the committed transaction queued; return how many messages left."""
     waiting = session.info.pop(OUTBOX, [])
     config = current_app.config
-    if not waiting or not config.get("MAIL_SERVER"):
+    if not waiting or not enabled():
         return 0
     emails = dict(session.exec(select(User.id, User.email).where(col(User.id).in_([w[0] for w in waiting]))).all())
     messages = [_message(config["MAIL_DEFAULT_SENDER"], emails[uid], subject, body)

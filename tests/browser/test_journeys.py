@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -109,9 +109,7 @@ def test_switch_to_english(page):
 
 def test_manager_curates_and_enterprise_sees_the_recommendation(browser, demo_server):
     """Can a manager recommend a ranked solver with a note, and the enterprise then see it on its challenge?"""
-    manager = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
-    manager.set_default_timeout(15_000)
-    sign_in(manager, "manager")
+    manager = signed_in(browser, demo_server, "manager")
     manager.goto("/challenges/1/candidates")
     row = manager.locator("table.candidates tbody tr").nth(5)
     name = row.locator("td").nth(1).get_by_role("link").inner_text()
@@ -121,9 +119,7 @@ def test_manager_curates_and_enterprise_sees_the_recommendation(browser, demo_se
     manager.get_by_text("处理意见已记录").wait_for()
     manager.context.close()
 
-    enterprise = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
-    enterprise.set_default_timeout(15_000)
-    sign_in(enterprise, "enterprise")
+    enterprise = signed_in(browser, demo_server, "enterprise")
     enterprise.goto("/challenges/1")
     section = enterprise.locator("section", has=enterprise.get_by_role("heading", name="技术经理人推荐"))
     assert name in section.inner_text() and "浏览器测试" in section.inner_text()
@@ -133,18 +129,14 @@ def test_manager_curates_and_enterprise_sees_the_recommendation(browser, demo_se
 
 def test_government_approves_a_dispatch_proposal(browser, demo_server):
     """An enterprise asks for a commissioner; government proposes, sees scores and reasons, approves."""
-    enterprise = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
-    enterprise.set_default_timeout(15_000)
-    sign_in(enterprise, "enterprise")
+    enterprise = signed_in(browser, demo_server, "enterprise")
     enterprise.get_by_role("link", name="科技特派员").click()
     enterprise.get_by_label("需求描述").fill("浏览器测试：数控机床主轴热变形补偿需要现场技术指导，提升加工精度")
     enterprise.get_by_role("button", name="提交申请").click()
     enterprise.get_by_text("申请已提交").wait_for()
     enterprise.context.close()
 
-    gov = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
-    gov.set_default_timeout(20_000)
-    sign_in(gov, "government")
+    gov = signed_in(browser, demo_server, "government", 20_000)
     gov.get_by_role("link", name="选派", exact=True).click()
     row = gov.locator("tr", has_text="浏览器测试：数控机床主轴热变形")
     row.get_by_role("checkbox").check()

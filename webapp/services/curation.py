@@ -280,9 +280,9 @@ def achievements_for(session: Session, user: Account, challenge_id: int, k: int 
     the enterprise itself or of people excluded from its ranking (conflicts, rejections)."""
     challenge = curated_challenge(session, user, challenge_id)
     barred = excluded(session, challenge)
-    owners = dict(session.exec(select(Achievement.id, Achievement.profile_id)).all())
-    org_of = dict(session.exec(select(Profile.id, Profile.organisation_id)).all())
-    skip = tuple(str(a) for a, p in owners.items() if p in barred or org_of.get(p) == challenge.organisation_id)
+    skip = tuple(str(a) for a in session.exec(select(Achievement.id).join(
+        Profile, Profile.id == Achievement.profile_id).where(
+        col(Profile.id).in_(barred) | (Profile.organisation_id == challenge.organisation_id))))
     hits = ranking.engine(session, "achievements").rank(ranking.query_of(challenge, skip), k=k)
     rows = {a.id: a for a in session.exec(select(Achievement).where(
         col(Achievement.id).in_([int(h.candidate_id) for h in hits])))}

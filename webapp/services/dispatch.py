@@ -97,28 +97,30 @@ def _served(session: Session) -> Counter:
 
 
 def remaining_capacity(session: Session) -> dict[int, int]:
-    """Each available commissioner's free places: capacity minus live dispatches."""
-    load = Counter(session.exec(select(Dispatch.commissioner_profile_id).where(is_live())))
+    """Each available commissioner's free places: capacity minus current load (live dispatches)."""
+    load = ranking.current_loads(session)
     commissioners = session.exec(select(Profile).where(Profile.kind == ProfileKind.COMMISSIONER))
-    return {p.id: max(0, p.capacity - load[p.id]) if p.available else 0 for p in commissioners}
+    return {p.id: max(0, p.capacity - load.get(p.id, 0)) if p.available else 0 for p in commissioners}
 
 
 def pair_scores(session: Session, requests: list[tuple[DispatchRequest, Organisation]], same_region: bool):
     """Allowed (commissioner, request) pairs with score and reasons (conflicts and other regions left out)."""
     engine = ranking.engine(session)
-    conflicts = set(session.exec(select(ConflictDeclaration.profile_id, ConflictDeclaration.organisation_id)))
+    barred: dict[int, set[int]] = {}  # organisation → commissioners declared in conflict or already serving it
+    for profile_id, organisation_id in [*session.exec(select(ConflictDeclaration.profile_id,
+                                                               ConflictDeclaration.organisation_id)),
+                                        *session.exec(select(Dispatch.commissioner_profile_id,
+                                                             Dispatch.organisation_id).where(is_live()))]:
+        barred.setdefault(organisation_id, set()).add(profile_id)
     commissioners = {p.id: p for p in session.exec(select(Profile).where(Profile.kind == ProfileKind.COMMISSIONER))}
-    present = {(d.commissioner_profile_id, d.organisation_id) for d in session.exec(
-        select(Dispatch).where(is_live()))}
     scored: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
     for request, organisation in requests:
         query = Query(id=f"request-{request.id}", text=request.need, region=organisation.region.value,
-                      org=str(organisation.id))
+                      org=str(organisation.id),
+                      conflicts=tuple(str(p) for p in sorted(barred.get(organisation.id, ()))))
         for hit in engine.rank(query, k=0, kinds={ProfileKind.COMMISSIONER.value}):
             profile = commissioners.get(int(hit.candidate_id))
-            if profile is None or (profile.id, organisation.id) in conflicts | present:
-                continue
-            if same_region and profile.region != organisation.region:
+            if profile is None or (same_region and profile.region != organisation.region):
                 continue
             scored[(str(profile.id), str(request.id))] = (hit.score, hit.reasons)
     return scored

@@ -46,8 +46,9 @@ def notify(session: Session, user_id: int, kind: str, link: str = "", **params: 
     """Add a notification for one user (committed with the rest of the request), and its e-mail copy."""
     row = Notification(user_id=user_id, kind=kind, params={k: str(v) for k, v in params.items()}, link=link)
     session.add(row)
-    zh, en = (text.format(kind=kind, **row.params) for text in MESSAGES.get(kind, ("{kind}", "{kind}")))
-    mail.queue(session, user_id, f"揭榜 Jiebang：{zh[:60]}", f"{zh}\n\n{en}\n\n{public_url(link)}")
+    if mail.enabled():
+        zh, en = (text.format(kind=kind, **row.params) for text in MESSAGES.get(kind, ("{kind}", "{kind}")))
+        mail.queue(session, user_id, f"揭榜 Jiebang：{zh[:60]}", f"{zh}\n\n{en}\n\n{public_url(link)}")
     return row
 
 
