@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Iterable
 
 import jieba
 
-from matching.text import ASCII_TERM, HAN_RUN, is_stop, normalise, pieces
+from matching.text import ASCII_TERM, HAN_RUN, SPLIT, is_stop, normalise
 
 MIN_TERM, MAX_TERM = 2, 12
+CACHE_PIECES = 200_000  # analysed runs kept (bounded memory)
 
 
 def domain_terms(phrases: Iterable[str]) -> list[str]:
     """Chinese technical terms worth keeping whole: keyword phrases of 2–12 Han characters."""
     terms = set()
-    for phrase in phrases:
+    for phrase in set(phrases):  # keywords repeat across candidates: normalise each once
         text = normalise(phrase).strip()
         if MIN_TERM <= len(text) <= MAX_TERM and HAN_RUN.fullmatch(text):
             terms.add(text)
@@ -28,32 +30,15 @@ class Analyzer:
     def __init__(self, dictionary: Iterable[str] = ()) -> None:
         self.dictionary = sorted(set(dictionary))
         self._tokenizer = _tokenizer_with(self.dictionary)
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def words(self, text: str) -> list[str]:
         """Word terms: jieba words for Chinese runs, whole ASCII terms; no stop words."""
-        return self._words(list(pieces(normalise(text))))
+        return self.terms(text)[0]
 
     def chars(self, text: str) -> list[str]:
         """Character terms: Han bigrams (a lone character stays itself) and whole ASCII terms."""
-        return self._chars(list(pieces(normalise(text))))
-
-    def _words(self, runs: list[tuple[bool, str]]) -> list[str]:
-        out: list[str] = []
-        for chinese, piece in runs:
-            out.extend(self._cut(piece) if chinese else ASCII_TERM.findall(piece))
-        return [term for term in out if not is_stop(term)]
-
-    def _chars(self, runs: list[tuple[bool, str]]) -> list[str]:
-        out: list[str] = []
-        for chinese, piece in runs:
-            if not chinese:
-                out.extend(term for term in ASCII_TERM.findall(piece) if not is_stop(term))
-            elif len(piece) == 1:
-                out.append(piece)
-            else:
-                out.extend(piece[i:i + 2] for i in range(len(piece) - 1))
-        return out
+        return self.terms(text)[1]
 
     def normalise_keyword(self, keyword: str) -> str:
         """A keyword as compared: normalised, trimmed, inner white space folded."""
@@ -64,27 +49,51 @@ class Analyzer:
         words: Counter = Counter()
         chars: Counter = Counter()
         for text, weight in weighted_texts:
-            if not text:
-                continue
-            runs = list(pieces(normalise(text)))
-            _add(words, Counter(self._words(runs)), weight)
-            _add(chars, Counter(self._chars(runs)), weight)
+            if text:
+                field_words, field_chars = self.terms(text)
+                _add(words, field_words, weight)
+                _add(chars, field_chars, weight)
         return words, chars
 
-    def _cut(self, run: str) -> tuple[str, ...]:
-        cached = self._cache.get(run)
-        if cached is None:
-            cached = tuple(w for w in self._tokenizer.cut(run) if w.strip())
-            if len(self._cache) < 200_000:
-                self._cache[run] = cached
-        return cached
+    def terms(self, text: str) -> tuple[list[str], list[str]]:
+        """Both channels' terms of a text, in order, a cached piece at a time (pieces repeat a lot)."""
+        words: list[str] = []
+        chars: list[str] = []
+        for piece in split_runs(text):
+            found = self.piece_terms(piece)
+            words.extend(found[0])
+            chars.extend(found[1])
+        return words, chars
+
+    def piece_terms(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """One piece's terms (see split_runs), cached."""
+        found = self._cache.get(piece)
+        if found is None:
+            found = self._piece_terms(piece)
+            if len(self._cache) < CACHE_PIECES:
+                self._cache[piece] = found
+        return found
+
+    def _piece_terms(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Jieba words and Han bigrams of a Han run, or its ASCII terms for both channels."""
+        if not HAN_RUN.fullmatch(piece):
+            terms = tuple(t for t in ASCII_TERM.findall(piece) if not is_stop(t))
+            return terms, terms
+        words = tuple(w for w in self._tokenizer.cut(piece) if w.strip() and not is_stop(w))
+        chars = (piece,) if len(piece) == 1 else tuple(map(operator.add, piece[:-1], piece[1:]))
+        return words, chars
 
 
-def _add(total: Counter, counts: Counter, weight: float) -> None:
+def split_runs(text: str) -> list[str]:
+    """Normalised text split into runs of Han characters and the text between them (the unit of analysis)."""
+    return [piece for piece in SPLIT.split(normalise(text)) if piece]
+
+
+def _add(total: Counter, terms: list[str], weight: float) -> None:
     if weight == 1.0:
-        total.update(counts)
+        total.update(terms)
     else:
-        total.update({term: count * weight for term, count in counts.items()})
+        total.update({term: count * weight for term, count in Counter(terms).items()})
 
 
 def _tokenizer_with(words: list[str]) -> jieba.Tokenizer:

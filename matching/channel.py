@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 
 import numpy as np
 from scipy import sparse
 
+from matching.parallel import Encoded
 from matching.rows import RowStore
 
 K1 = 1.2
@@ -64,28 +65,34 @@ class Channel:
 
     # --- building ---------------------------------------------------------------------------
 
-    def add_units(self, bags: list[Counter]) -> list[int]:
-        """Append many units at once (one vocabulary pass, one sort); return their unit indices."""
+    def add_encoded(self, batch: Encoded, sources: dict[tuple[int, int], np.ndarray]) -> list[int]:
+        """Append a batch of encoded units; return their unit indices.
+
+        `sources` maps each encoder's term ids to this channel's: it grows by the terms each batch names
+        anew (one vocabulary lookup per distinct term, not per occurrence), and rows are sorted in C.
+        """
         vocab = self.vocab
         if not isinstance(vocab, defaultdict):
             vocab = self.vocab = defaultdict(lambda: len(self.vocab), vocab)
-        lengths = np.fromiter((len(bag) for bag in bags), dtype=np.int64, count=len(bags))
-        total = int(lengths.sum())
-        ids = np.array([vocab[term] for bag in bags for term in bag], dtype=np.int32)
-        tf = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=np.float64, count=total)
+        mapping = sources.get(batch.source, np.zeros(0, dtype=np.int32))
+        if batch.terms:
+            named = np.fromiter(map(vocab.__getitem__, batch.terms), dtype=np.int32, count=len(batch.terms))
+            mapping = sources[batch.source] = np.concatenate([mapping, named])
         if len(vocab) > len(self.terms):
             self.terms.extend(islice(vocab, len(self.terms), None))
-        order = np.lexsort((ids, np.repeat(np.arange(len(bags)), lengths)))
-        ids, sat = ids[order], saturate(tf[order]).astype(np.float32)
+        indptr = np.concatenate([[0], np.cumsum(batch.lengths)])
+        rows = sparse.csr_matrix((saturate(batch.counts).astype(np.float32), mapping[batch.ids], indptr),
+                                 shape=(len(batch.lengths), max(len(self.terms), 1)))
+        rows.sort_indices()  # by the channel's term ids, as row() and contributions() expect
         first = len(self.alive)
-        self.rows.extend(ids, sat, lengths)
-        self.alive.extend([True] * len(bags))
+        self.rows.extend(rows.indices, rows.data, batch.lengths)
+        self.alive.extend([True] * len(batch.lengths))
         if len(self.terms) > len(self.df):
             self.df = np.concatenate([self.df, np.zeros(max(len(self.terms) - len(self.df), 1024))])
-        self.df[: len(self.terms)] += np.bincount(ids, minlength=len(self.terms))
-        self.live_units += len(bags)
+        self.df[: len(self.terms)] += np.bincount(rows.indices, minlength=len(self.terms))
+        self.live_units += len(batch.lengths)
         self._changed(structure=True)
-        return list(range(first, first + len(bags)))
+        return list(range(first, first + len(batch.lengths)))
 
     @classmethod
     def adopt(cls, terms: list[str], ids: np.ndarray, sat: np.ndarray, lengths: np.ndarray,

@@ -49,7 +49,21 @@ class SemanticModel:
     def embed_matrix(self, rows: sparse.spmatrix) -> np.ndarray:
         """Unit vectors of many units given as saturated counts over the model's first columns."""
         weighted = normalize(rows[:, : len(self.terms)].multiply(self.idf).tocsr())
-        return normalize(np.asarray(weighted @ self.components.T, dtype=np.float32))
+        used = np.unique(weighted.indices)  # the product would copy all components, as float64, every call
+        dense = self.components[:, used].T.astype(np.float64)
+        return normalize(np.asarray(weighted[:, used] @ dense, dtype=np.float32))
+
+    def embed_rows(self, channel: Channel, start: int, stop: int) -> np.ndarray:
+        """Unit vectors of a channel's units start..stop-1, whatever the channel's term ids are."""
+        rows = channel.rows.csr(len(channel.terms), start)[: stop - start]
+        used = np.unique(rows.indices)
+        column = np.full(max(len(channel.terms), 1), -1, dtype=np.int64)
+        column[used] = [self.vocab.get(channel.terms[i], -1) for i in used.tolist()]
+        mapped = column[rows.indices]
+        keep = mapped >= 0
+        indptr = np.concatenate([[0], np.cumsum(keep)])[rows.indptr]
+        known = sparse.csr_matrix((rows.data[keep], mapped[keep], indptr), shape=(rows.shape[0], len(self.terms)))
+        return self.embed_matrix(known)
 
     def embed(self, counts: Counter) -> np.ndarray:
         """The unit vector of one bag of word counts (terms unknown to the model are ignored)."""

@@ -18,7 +18,7 @@ jieba.setLogLevel(logging.WARNING)
 ASCII_TERM = re.compile(r"[a-z0-9]+(?:[\-\.\+][a-z0-9]+)*\+*")
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 HAN_RUN = re.compile(f"[{HAN}]+")
-_SPLIT = re.compile(f"([{HAN}]+)")
+SPLIT = re.compile(f"([{HAN}]+)")
 _T2S = opencc.OpenCC("t2s")
 
 STOP_WORDS_ZH = frozenset(
@@ -46,7 +46,7 @@ def is_stop(token: str) -> bool:
 
 def pieces(text: str) -> Iterator[tuple[bool, str]]:
     """Split normalised text into (is_chinese, run) pieces."""
-    for piece in _SPLIT.split(text):
+    for piece in SPLIT.split(text):
         if piece:
             yield bool(HAN_RUN.fullmatch(piece)), piece
 
