@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
 
 import numpy as np
 from scipy import sparse
@@ -76,10 +75,10 @@ class Channel:
             vocab = self.vocab = defaultdict(lambda: len(self.vocab), vocab)
         mapping = sources.get(batch.source, np.zeros(0, dtype=np.int32))
         if batch.terms:
+            known = len(self.terms)
             named = np.fromiter(map(vocab.__getitem__, batch.terms), dtype=np.int32, count=len(batch.terms))
+            self.terms.extend(batch.terms[i] for i in np.flatnonzero(named >= known).tolist())  # in id order
             mapping = sources[batch.source] = np.concatenate([mapping, named])
-        if len(vocab) > len(self.terms):
-            self.terms.extend(islice(vocab, len(self.terms), None))
         indptr = np.concatenate([[0], np.cumsum(batch.lengths)])
         rows = sparse.csr_matrix((saturate(batch.counts).astype(np.float32), mapping[batch.ids], indptr),
                                  shape=(len(batch.lengths), max(len(self.terms), 1)))

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import count, islice
+from itertools import count
 from multiprocessing import get_context
 
 import numpy as np
@@ -60,6 +60,7 @@ class Encoder:
         self.analyzer = analyzer
         self.source = (os.getpid(), next(_encoders))
         self.vocabularies: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self.terms: tuple[list[str], list[str]] = ([], [])  # each vocabulary in id order
         self._sent = [0, 0]
         self._cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._keywords: dict[str, str] = {}  # keywords repeat across candidates
@@ -107,13 +108,17 @@ class Encoder:
 
     def _id(self, channel: int, term: str) -> int:
         vocabulary = self.vocabularies[channel]
-        return vocabulary.setdefault(term, len(vocabulary))
+        found = vocabulary.get(term)
+        if found is None:
+            found = vocabulary[term] = len(vocabulary)
+            self.terms[channel].append(term)
+        return found
 
     def _encoded(self, channel: int, occurrences: Occurrences) -> Encoded:
         """The channel's occurrences with each unit's repeated terms summed (in C), and the terms new since
         the last batch."""
         vocabulary = self.vocabularies[channel]
-        new = list(islice(vocabulary, self._sent[channel], None))
+        new = self.terms[channel][self._sent[channel]:]
         self._sent[channel] = len(vocabulary)
         weights = np.repeat(np.asarray(occurrences.weights, dtype=np.float64), occurrences.repeats)
         ids = np.asarray(occurrences.ids, dtype=np.int32)
