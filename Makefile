@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup db run test test-sqlite test-postgres lint bench eval clean translations
+.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ test-postgres: setup
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+bench-limits: setup
+	$(BIN)/python -m bench.limits
 
 CSL ?= ../shared/data/csl-dev.jsonl
 eval: setup

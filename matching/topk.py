@@ -45,7 +45,8 @@ def scores_for_top(engine: Matcher, query: Query, words: QueryVector, chars: Que
     computed. (Scores of dropped units are left at 0; they are never reported.) The candidates scored on
     the way are put in `known`.
     """
-    word, char = engine.words.cosines(words), engine.chars.cosines(chars)
+    word = engine.words.cosines(words)
+    char = engine.chars.cosines(chars) if engine.settings.word_share < 1 else np.zeros_like(word)  # weighs 0
     if embedding is None or not k or not len(word):
         semantic = engine.embeddings() @ embedding if embedding is not None and len(word) else None
         return blend(word, char, semantic, engine.settings) * engine.arrays()["weight"], eligible
