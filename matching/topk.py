@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from matching.channel import QueryVector
+from matching.channel import Channel, QueryVector
 from matching.keywords import keyword_matches
 from matching.records import Query
 from matching.scoring import aggregate, blend, boosted, clean
@@ -24,6 +24,8 @@ FULL_SEMANTIC_SHARE = 0.25  # when more candidates than this may reach the top k
 
 
 @dataclass
+
+
 class Scored:
     """A candidate's exact score with what explains it."""
 
@@ -45,8 +47,8 @@ def scores_for_top(engine: Matcher, query: Query, words: QueryVector, chars: Que
     computed. (Scores of dropped units are left at 0; they are never reported.) The candidates scored on
     the way are put in `known`.
     """
-    word = engine.words.cosines(words)
-    char = engine.chars.cosines(chars) if engine.settings.word_share < 1 else np.zeros_like(word)  # weighs 0
+    word, char = _cosines(engine.words, words, engine.settings.word_share > 0), _cosines(
+        engine.chars, chars, engine.settings.word_share < 1)
     if embedding is None or not k or not len(word):
         semantic = engine.embeddings() @ embedding if embedding is not None and len(word) else None
         return blend(word, char, semantic, engine.settings) * engine.arrays()["weight"], eligible
@@ -76,6 +78,12 @@ def scores_for_top(engine: Matcher, query: Query, words: QueryVector, chars: Que
     kept[needed] = True
     return scores, eligible & kept
 
+
+def _cosines(channel: Channel, query: QueryVector, weighs: bool) -> np.ndarray:
+    """A channel's cosines with every unit, or zeros when the channel weighs nothing in the score."""
+    return channel.cosines(query) if weighs else np.zeros(len(channel.alive))
+
+
 def fill(engine: Matcher, scores: np.ndarray, word: np.ndarray, char: np.ndarray, embedding: np.ndarray,
           candidates: np.ndarray) -> None:
     """Exact blended scores of every unit of the given candidates, written into `scores`."""
@@ -85,9 +93,11 @@ def fill(engine: Matcher, scores: np.ndarray, word: np.ndarray, char: np.ndarray
     semantic = engine.embeddings()[units] @ embedding
     scores[units] = blend(word[units], char[units], semantic, engine.settings) * engine.arrays()["weight"][units]
 
+
 def upper_bound(engine: Matcher, best: float) -> float:
     """The most a candidate whose best unit scores `best` can reach after the boosts."""
     return boosted(best, 1.0, True, engine.settings)
+
 
 def top(engine: Matcher, query: Query, unit_scores: np.ndarray, best: np.ndarray, eligible: np.ndarray,
          query_keywords: list[str], k: int, known: dict[int, Scored] | None = None) -> list[Scored]:
@@ -108,6 +118,7 @@ def top(engine: Matcher, query: Query, unit_scores: np.ndarray, best: np.ndarray
     chosen = [results[i] for _s, _id, i in heap if not k or results[i].score > 0]
     return sorted(chosen, key=lambda s: (-s.score, engine.entries[s.index].record.id))
 
+
 def by_best(engine: Matcher, candidates: np.ndarray, best: np.ndarray, k: int) -> Iterator[int]:
     """Candidates by best unit score (then id): a partial sort of the front, the rest only if needed."""
     id_rank = engine.arrays()["id_rank"]
@@ -119,6 +130,7 @@ def by_best(engine: Matcher, candidates: np.ndarray, best: np.ndarray, k: int) -
         head, tail = candidates, candidates[:0]
     for part in (head, tail):
         yield from part[np.lexsort((id_rank[part], -best[part]))].tolist()
+
 
 def exact(engine: Matcher, query: Query, index: int, unit_scores: np.ndarray, query_keywords: list[str]) -> Scored:
     """A candidate's reported score: its units aggregated, then the bounded boosts."""
