@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import jieba
 
@@ -12,6 +13,8 @@ from matching.text import ASCII_TERM, HAN_RUN, SPLIT, is_stop, normalise
 
 MIN_TERM, MAX_TERM = 2, 12
 CACHE_PIECES = 200_000  # analysed runs kept (bounded memory)
+T = TypeVar("T")
+V = TypeVar("V")
 
 
 def domain_terms(phrases: Iterable[str]) -> list[str]:
@@ -32,14 +35,6 @@ class Analyzer:
         self._tokenizer = _tokenizer_with(self.dictionary)
         self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
-    def words(self, text: str) -> list[str]:
-        """Word terms: jieba words for Chinese runs, whole ASCII terms; no stop words."""
-        return self.terms(text)[0]
-
-    def chars(self, text: str) -> list[str]:
-        """Character terms: Han bigrams (a lone character stays itself) and whole ASCII terms."""
-        return self.terms(text)[1]
-
     def normalise_keyword(self, keyword: str) -> str:
         """A keyword as compared: normalised, trimmed, inner white space folded."""
         return " ".join(normalise(keyword).split())
@@ -57,22 +52,11 @@ class Analyzer:
 
     def terms(self, text: str) -> tuple[list[str], list[str]]:
         """Both channels' terms of a text, in order, a cached piece at a time (pieces repeat a lot)."""
-        words: list[str] = []
-        chars: list[str] = []
-        for piece in split_runs(text):
-            found = self.piece_terms(piece)
-            words.extend(found[0])
-            chars.extend(found[1])
-        return words, chars
+        return gather(text, self.piece_terms)
 
     def piece_terms(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """One piece's terms (see split_runs), cached."""
-        found = self._cache.get(piece)
-        if found is None:
-            found = self._piece_terms(piece)
-            if len(self._cache) < CACHE_PIECES:
-                self._cache[piece] = found
-        return found
+        return remember(self._cache, piece, self._piece_terms)
 
     def _piece_terms(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Jieba words and Han bigrams of a Han run, or its ASCII terms for both channels."""
@@ -82,6 +66,27 @@ class Analyzer:
         words = tuple(w for w in self._tokenizer.cut(piece) if w.strip() and not is_stop(w))
         chars = (piece,) if len(piece) == 1 else tuple(map(operator.add, piece[:-1], piece[1:]))
         return words, chars
+
+
+def remember(cache: dict[str, V], key: str, compute: Callable[[str], V]) -> V:
+    """cache[key], computed on first use; the cache stops growing at CACHE_PIECES entries."""
+    found = cache.get(key)
+    if found is None:
+        found = compute(key)
+        if len(cache) < CACHE_PIECES:
+            cache[key] = found
+    return found
+
+
+def gather(text: str, lookup: Callable[[str], tuple[Sequence[T], Sequence[T]]]) -> tuple[list[T], list[T]]:
+    """Both channels' terms (or term ids) of a text: each piece's pair from `lookup`, concatenated."""
+    words: list[T] = []
+    chars: list[T] = []
+    for piece in split_runs(text):
+        found = lookup(piece)
+        words.extend(found[0])
+        chars.extend(found[1])
+    return words, chars
 
 
 def split_runs(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from multiprocessing import get_context
 import numpy as np
 from scipy import sparse
 
-from matching.analysis import CACHE_PIECES, Analyzer, split_runs
+from matching.analysis import Analyzer, gather, remember
 
 PARALLEL_FROM = 3000  # candidates; below this, starting workers costs more than it saves
 BATCH = 1000  # candidates analysed (and then indexed) together
@@ -81,26 +81,13 @@ class Encoder:
         return Analysed([len(units) for units in texts], words, chars, normalised)
 
     def _keyword(self, keyword: str) -> str:
-        found = self._keywords.get(keyword)
-        if found is None:
-            found = self.analyzer.normalise_keyword(keyword)
-            if len(self._keywords) < CACHE_PIECES:
-                self._keywords[keyword] = found
-        return found
+        return remember(self._keywords, keyword, self.analyzer.normalise_keyword)
 
     def _ids(self, text: str) -> tuple[list[int], list[int]]:
-        words: list[int] = []
-        chars: list[int] = []
-        cache = self._cache
-        for piece in split_runs(text):
-            found = cache.get(piece)
-            if found is None:
-                found = self._piece_ids(piece)
-                if len(cache) < CACHE_PIECES:
-                    cache[piece] = found
-            words.extend(found[0])
-            chars.extend(found[1])
-        return words, chars
+        return gather(text, self._cached_ids)
+
+    def _cached_ids(self, piece: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return remember(self._cache, piece, self._piece_ids)
 
     def _piece_ids(self, piece: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         words, chars = self.analyzer.piece_terms(piece)

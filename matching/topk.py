@@ -24,8 +24,6 @@ FULL_SEMANTIC_SHARE = 0.25  # when more candidates than this may reach the top k
 
 
 @dataclass
-
-
 class Scored:
     """A candidate's exact score with what explains it."""
 
