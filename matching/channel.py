@@ -60,6 +60,7 @@ class Channel:
     _delta: sparse.csc_matrix | None = None
     _alive_mask: np.ndarray | None = None
     _norms: np.ndarray | None = None
+    _scale: np.ndarray | None = None
     _idf: np.ndarray | None = None
 
     # --- building ---------------------------------------------------------------------------
@@ -120,6 +121,7 @@ class Channel:
     def _changed(self, structure: bool) -> None:
         self._idf = None
         self._norms = None
+        self._scale = None
         if structure:
             self._delta = None
             self._alive_mask = None
@@ -171,39 +173,53 @@ class Channel:
 
     def vector(self, counts: Counter) -> QueryVector:
         """Weight a query's term counts by saturation and IDF; unknown terms count in its norm."""
-        idf = self.idf()
-        known = sorted((self.vocab[t], c, t) for t, c in counts.items() if self._live(t))
+        known, unseen = [], {}
+        for term, count in counts.items():
+            term_id = self.vocab.get(term)
+            if term_id is not None and self.df[term_id] > 0:
+                known.append((term_id, count, term))
+            else:
+                unseen[term] = count
+        known.sort()
         ids = np.array([k[0] for k in known], dtype=np.int32)
         tf = np.array([k[1] for k in known], dtype=np.float64)
-        weights = saturate(tf) * idf[ids] if len(ids) else np.zeros(0)
-        unknown_idf = self.unknown_idf()
-        unseen = {t: c for t, c in counts.items() if not self._live(t)}
-        unknown = dict(zip(unseen, (saturate(np.array(list(unseen.values()), dtype=np.float64)) * unknown_idf).tolist(),
-                           strict=True))
+        weights = saturate(tf) * self.idf()[ids] if len(ids) else np.zeros(0)
+        unknown_weights = saturate(np.array(list(unseen.values()), dtype=np.float64)) * self.unknown_idf()
+        unknown = dict(zip(unseen, unknown_weights.tolist(), strict=True))
         norm = float(np.sqrt(np.sum(np.square(weights)) + sum(w * w for w in unknown.values())))
         return QueryVector(ids, weights, norm, [k[2] for k in known], unknown)
 
-    def _live(self, term: str) -> bool:
-        term_id = self.vocab.get(term)
-        return term_id is not None and self.df[term_id] > 0
+    def unit_scale(self, matrix: sparse.csc_matrix) -> np.ndarray:
+        """1 / each unit's vector length, 0 for empty and dead units: a cosine is a dot product times this."""
+        if self._scale is None or len(self._scale) != matrix.shape[0]:
+            norms = self.norms(matrix)
+            with np.errstate(divide="ignore"):
+                scale = np.where(norms > 0, 1.0 / norms, 0.0)
+            self._scale = scale if self.live_units == len(self.alive) else scale * self.alive_mask()
+        return self._scale
 
-    def cosines(self, query: QueryVector) -> np.ndarray:
-        """Cosine similarity of the query with every unit (0 for dead units)."""
+    def cosines(self, query: QueryVector, share: float = 1.0) -> np.ndarray:
+        """share × the cosine of the query with every unit (0 for dead units)."""
         matrix = self.matrix()
-        if not len(query.ids) or query.norm == 0:
+        if not len(query.ids) or query.norm == 0 or share == 0:
             return np.zeros(matrix.shape[0])
-        dots = matrix[:, query.ids] @ (query.weights * self.idf()[query.ids]).astype(np.float64)
-        norms = self.norms(matrix)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = np.where(norms > 0, dots / (norms * query.norm), 0.0)
-        return scores if self.live_units == len(self.alive) else scores * self.alive_mask()
+        weights = query.weights * self.idf()[query.ids] * (share / query.norm)
+        dots = matrix[:, query.ids] @ weights
+        dots *= self.unit_scale(matrix)
+        return dots
 
-    def contributions(self, query: QueryVector, unit: int) -> list[tuple[str, float]]:
-        """The query terms a unit shares, with their share of the dot product, largest first."""
-        ids, sat = self.rows.row(unit)
-        position = np.searchsorted(ids, query.ids)
-        position = np.minimum(position, max(len(ids) - 1, 0))
-        hit = (ids[position] == query.ids) if len(ids) else np.zeros(len(query.ids), bool)
-        values = query.weights[hit] * sat[position[hit]] * self.idf()[query.ids[hit]]
-        terms = [query.terms[i] for i in np.flatnonzero(hit)]
-        return sorted(zip(terms, values.tolist(), strict=True), key=lambda pair: (-pair[1], pair[0]))
+    def contributions(self, query: QueryVector, units: list[int]) -> list[list[tuple[str, float]]]:
+        """For each unit, the query terms it shares with their share of the dot product, largest first."""
+        rows = [self.rows.row(unit) for unit in units]
+        if not rows or not len(query.ids):
+            return [[] for _unit in units]
+        ids = np.concatenate([row[0] for row in rows])
+        sat = np.concatenate([row[1] for row in rows])
+        position = np.minimum(np.searchsorted(query.ids, ids), len(query.ids) - 1)
+        hit = query.ids[position] == ids
+        values = (query.weights[position[hit]] * sat[hit] * self.idf()[ids[hit]]).tolist()
+        owners = np.repeat(np.arange(len(units)), [len(row[0]) for row in rows])[hit].tolist()
+        shared: list[list[tuple[str, float]]] = [[] for _unit in units]
+        for owner, where, value in zip(owners, position[hit].tolist(), values, strict=True):
+            shared[owner].append((query.terms[where], value))
+        return [sorted(pairs, key=lambda pair: (-pair[1], pair[0])) for pairs in shared]

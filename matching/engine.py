@@ -17,7 +17,7 @@ from matching.records import Candidate, Hit, Query, QueryHit
 from matching.reverse import rank_queries
 from matching.semantic import SemanticModel
 from matching.settings import Settings
-from matching.topk import Scored, scores_for_top, top
+from matching.topk import Scored, Search
 
 ENGINE_VERSION = "jiebang-match-1"
 CAPACITY_RULES = ("ignore", "mark", "exclude")
@@ -53,7 +53,7 @@ class Matcher:
         self.stamp: str = ""
         self._arrays: dict[str, np.ndarray] | None = None
         self._references: tuple[int | None, int | None] | None = None
-        self._codes: dict[str, dict[str, int]] = {"kind": {}, "org": {}}
+        self._codes: dict[str, dict[str, int]] = {"kind": {}, "org": {}, "region": {}}
         self._query_cache: OrderedDict[tuple, tuple[Counter, Counter]] = OrderedDict()
 
     # --- building ---------------------------------------------------------------------------
@@ -219,19 +219,14 @@ class Matcher:
         if only is not None:
             eligible &= np.isin(np.arange(len(self.entries)), [self.index_of[i] for i in only if i in self.index_of])
         query_keywords = [k for k in (self.analyse.normalise_keyword(k) for k in query.keywords) if k]
-        known: dict[int, Scored] = {}
-        unit_scores, eligible = scores_for_top(self, query, words, chars, embedding, eligible, query_keywords, k,
-                                               known)
-        best = np.zeros(len(self.entries))
-        if len(unit_scores):
-            np.maximum.at(best, self.arrays()["owner"], unit_scores)
-        scored = top(self, query, unit_scores, best, eligible, query_keywords, k, known)
+        scored = Search(self, query, words, chars, embedding, query_keywords).top(eligible, k)
         for item in scored:
-            if not item.keywords:
-                entry = self.entries[item.index]
-                found = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
-                item.keywords = [(q, c) for q, c, _s in found]
-        return [self._hit(query, item, words, capacity) for item in scored]
+            entry = self.entries[item.index]
+            found = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
+            item.keywords = [(q, c) for q, c, _s in found]
+        shared = self.words.contributions(words, [item.best_unit for item in scored])
+        return [self._hit(query, item, [t for t, _v in terms[:6]], capacity)
+                for item, terms in zip(scored, shared, strict=True)]
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""
@@ -243,7 +238,7 @@ class Matcher:
         """Per-candidate and per-unit columns for vectorised filtering, rebuilt after changes."""
         if self._arrays is None:
             records = [e.record for e in self.entries]
-            kind, org = self._codes["kind"], self._codes["org"]
+            kind, org, region = self._codes["kind"], self._codes["org"], self._codes["region"]
             ids = np.array([r.id for r in records], dtype=object)
             id_rank = np.empty(len(records), dtype=np.int64)
             id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(records))
@@ -252,12 +247,24 @@ class Matcher:
                 "kind": np.array([kind.setdefault(r.kind, len(kind)) for r in records], dtype=np.int64),
                 "org": np.array([org.setdefault(r.org, len(org)) if r.org else -1 for r in records], dtype=np.int64),
                 "full": np.array([_full(r) for r in records], dtype=bool),
+                "region": np.array([region.setdefault(r.region, len(region)) if r.region else -1 for r in records],
+                                   dtype=np.int64),
                 "conflicted": np.array([bool(r.conflicts) for r in records], dtype=bool),
                 "id_rank": id_rank,
                 "owner": np.asarray(self.unit_owner, dtype=np.int64),
                 "weight": np.asarray(self.unit_weight, dtype=np.float64),
+                "first_unit": np.array([e.units[0] for e in self.entries], dtype=np.int64),  # units are contiguous
+                "unit_count": np.array([len(e.units) for e in self.entries], dtype=np.int64),  # and at least one
             }
+            owner = self._arrays["owner"]
+            self._arrays["later_unit"] = np.flatnonzero(np.arange(len(owner)) != self._arrays["first_unit"][owner])
+            self._arrays["later_owner"] = owner[self._arrays["later_unit"]]
         return self._arrays
+
+    def region_code(self, region: str) -> int:
+        """The code of a region in arrays()["region"] (-2 for a region no candidate has)."""
+        self.arrays()
+        return self._codes["region"].get(region, -2)
 
     def _eligible(self, query: Query, kinds: set[str] | None, exclude: set[str], capacity: str) -> np.ndarray:
         """Which candidates may be proposed: live, of the kinds asked, free of conflicts (and capacity)."""
@@ -279,20 +286,19 @@ class Matcher:
                 mask[index] = False
         return mask
 
-    def _hit(self, query: Query, item: Scored, words: QueryVector, capacity: str) -> Hit:
+    def _hit(self, query: Query, item: Scored, terms: list[str], capacity: str) -> Hit:
         candidate = self.entries[item.index].record
-        return Hit(candidate.id, item.score, tuple(self._reasons(query, item, words, capacity)))
+        return Hit(candidate.id, item.score, tuple(self._reasons(query, item, terms, capacity)))
 
-    def _reasons(self, query: Query, item: Scored, words: QueryVector, capacity: str) -> list[str]:
+    def _reasons(self, query: Query, item: Scored, terms: list[str], capacity: str) -> list[str]:
         """What a manager reads: shared terms, matched keywords, best document, region, load."""
         candidate = self.entries[item.index].record
         reasons = []
-        terms = [t for t, _v in self.words.contributions(words, item.best_unit)[:6]] if item.best_unit >= 0 else []
         if terms:
             reasons.append("terms: " + ", ".join(terms))
         if item.keywords:
             reasons.append("keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c in item.keywords))
-        title = self.unit_title[item.best_unit] if item.best_unit >= 0 else None
+        title = self.unit_title[item.best_unit]
         if title:
             reasons.append(f"document: {title}")
         if query.region and query.region == candidate.region:

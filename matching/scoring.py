@@ -24,19 +24,27 @@ def aggregate(unit_scores: np.ndarray, settings: Settings) -> float:
     """Best unit, blended with the mean of the best few (a candidate with several matching documents wins)."""
     if not len(unit_scores):
         return 0.0
-    ranked = np.sort(unit_scores)[::-1]
-    if len(ranked) == 1:
-        return float(ranked[0])
-    best, mean = float(ranked[0]), float(np.mean(ranked[: settings.top_k]))
-    return (1.0 - settings.mean_share) * best + settings.mean_share * mean
+    ranked = np.sort(np.asarray(unit_scores, dtype=np.float64))[::-1]
+    return float(aggregate_groups(ranked, np.zeros(1, np.int64), np.array([len(ranked)]), settings)[0])
 
 
-def boosted(text: float, keyword_share: float, same_region: bool, settings: Settings) -> float:
-    """Apply the keyword and region boosts; both close part of the remaining distance, so scores stay ≤ 1."""
+def aggregate_groups(ranked: np.ndarray, starts: np.ndarray, counts: np.ndarray, settings: Settings) -> np.ndarray:
+    """aggregate() of many candidates at once: their unit scores in contiguous groups, each sorted best first."""
+    best = ranked[starts]
+    rest = np.zeros(len(starts))
+    for j in range(1, settings.top_k):  # summed in one fixed order, so both directions agree to the last bit
+        more = counts > j
+        rest[more] += ranked[starts[more] + j]
+    mean = (best + rest) / np.minimum(counts, settings.top_k)
+    return np.where(counts > 1, (1.0 - settings.mean_share) * best + settings.mean_share * mean, best)
+
+
+def boosted(text: T, keyword_share: T | float, same_region: T | bool, settings: Settings) -> T:
+    """Apply the keyword and region boosts; both close part of the remaining distance, so scores stay ≤ 1.
+
+    Works on floats and on arrays of candidates alike."""
     score = text + settings.keyword_boost * keyword_share * (1.0 - text) * (text > 0)
-    if same_region:
-        score += settings.region_boost * score * (1.0 - score)
-    return score
+    return score + settings.region_boost * score * (1.0 - score) * same_region
 
 
 def clean(score: float) -> float:

@@ -1,26 +1,26 @@
-"""Exact top-k search over the index: bound the semantic channel, then visit candidates by their best unit.
+"""Exact top-k search over the index: every unit's lexical score, the semantic channel only where it can
+change the top k, and candidates scored as whole arrays (aggregation and boosts), never one by one.
 
 Split from engine.py so the index (building, updating, filters) and the search read on their own.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from matching.channel import Channel, QueryVector
+from matching.channel import QueryVector
 from matching.keywords import keyword_matches
 from matching.records import Query
-from matching.scoring import aggregate, blend, boosted, clean
+from matching.scoring import aggregate_groups, boosted, clean
 
 if TYPE_CHECKING:
     from matching.engine import Matcher
 
 FULL_SEMANTIC_SHARE = 0.25  # when more candidates than this may reach the top k, compute every unit
+ROUNDING = 2e-6  # reported scores are rounded to 6 places: raw scores this close may tie after rounding
 
 
 @dataclass
@@ -33,126 +33,125 @@ class Scored:
     keywords: list[tuple[str, str]] = field(default_factory=list)
 
 
-def scores_for_top(engine: Matcher, query: Query, words: QueryVector, chars: QueryVector,
-                   embedding: np.ndarray | None, eligible: np.ndarray, query_keywords: list[str], k: int,
-                   known: dict[int, Scored]) -> tuple[np.ndarray, np.ndarray]:
-    """Unit scores, with the semantic channel computed only where it can change the top k.
+class Search:
+    """One query against the index: unit scores on demand, candidates scored in bulk."""
 
-    A unit's semantic cosine is at most 1, so its lexical score bounds its blended score from above. The
-    exact scores of a few promising candidates give a score the k-th result reaches at least; candidates
-    whose bound stays below it cannot enter the top k and are dropped before any semantic product. The
-    result is exactly the full computation's top k; only when most candidates survive is everything
-    computed. (Scores of dropped units are left at 0; they are never reported.) The candidates scored on
-    the way are put in `known`.
-    """
-    word, char = _cosines(engine.words, words, engine.settings.word_share > 0), _cosines(
-        engine.chars, chars, engine.settings.word_share < 1)
-    if embedding is None or not k or not len(word):
-        semantic = engine.embeddings() @ embedding if embedding is not None and len(word) else None
-        return blend(word, char, semantic, engine.settings) * engine.arrays()["weight"], eligible
-    s, columns = engine.settings, engine.arrays()
-    owner, weight = columns["owner"], columns["weight"]
-    lexical = blend(word, char, None, s)
-    bound = ((1.0 - s.semantic_share) * lexical + s.semantic_share) * weight
-    best_bound = np.zeros(len(engine.entries))
-    np.maximum.at(best_bound, owner, bound)
-    upper = best_bound + s.keyword_boost * (1.0 - best_bound)  # boosted() at its most: every keyword,
-    upper = upper + s.region_boost * upper * (1.0 - upper)  # same region (both are increasing)
-    candidates = np.flatnonzero(eligible & (best_bound > 0))
-    scores = np.zeros(len(word))
-    size = min(2 * k + 10, len(candidates))
-    pool = candidates[np.argpartition(-best_bound[candidates], size - 1)[:size]] if size else candidates
-    fill(engine, scores, word, char, embedding, pool)
-    known.update((int(i), exact(engine, query, int(i), scores, query_keywords)) for i in pool)
-    seen = sorted((item.score for item in known.values()), reverse=True)
-    floor = seen[k - 1] if len(seen) >= k else 0.0
-    needed = candidates[upper[candidates] >= floor - 1e-6]  # scores are reported rounded to 6 places
-    if len(needed) > FULL_SEMANTIC_SHARE * len(engine.entries):
-        known.clear()
-        semantic = engine.embeddings() @ embedding
-        return blend(word, char, semantic, s) * weight, eligible
-    fill(engine, scores, word, char, embedding, needed)
-    kept = np.zeros(len(engine.entries), dtype=bool)
-    kept[needed] = True
-    return scores, eligible & kept
+    def __init__(self, engine: Matcher, query: Query, words: QueryVector, chars: QueryVector,
+                 embedding: np.ndarray | None, query_keywords: list[str]) -> None:
+        s = engine.settings
+        self.engine, self.query, self.embedding, self.query_keywords = engine, query, embedding, query_keywords
+        self.columns = engine.arrays()
+        self.lexical = engine.words.cosines(words, s.word_share)  # blend()'s lexical part, in place
+        self.lexical += engine.chars.cosines(chars, 1.0 - s.word_share)
+        self._all: np.ndarray | None = None
 
+    def top(self, eligible: np.ndarray, k: int) -> list[Scored]:
+        """The best k eligible candidates with a score above 0 (k=0: all eligible, zeros included)."""
+        if not len(self.lexical):
+            return []
+        if not k:
+            return self._select(np.flatnonzero(eligible), 0)
+        if self.embedding is not None:
+            found = self._pruned(eligible, k)
+            if found is not None:
+                return found
+        best = np.where(eligible, _best_units(self.all_units(), self.columns), 0.0)
+        s = self.engine.settings  # a candidate scores at least this share of its best unit after aggregation
+        least = min(1.0, 1.0 - s.mean_share + s.mean_share / s.top_k)
+        return self._select(self._reaching(best, _kth(best, k) * least), k)
 
-def _cosines(channel: Channel, query: QueryVector, weighs: bool) -> np.ndarray:
-    """A channel's cosines with every unit, or zeros when the channel weighs nothing in the score."""
-    return channel.cosines(query) if weighs else np.zeros(len(channel.alive))
+    def _pruned(self, eligible: np.ndarray, k: int) -> list[Scored] | None:
+        """Top k computing the semantic channel only for candidates that can still reach it (None: too many).
 
+        A unit's semantic cosine is at most 1, so its lexical score bounds its score from above. The exact
+        scores of a few promising candidates give a score the k-th result reaches at least; candidates whose
+        bound stays below it cannot enter the top k.
+        """
+        s = self.engine.settings
+        bound = ((1.0 - s.semantic_share) * self.lexical + s.semantic_share) * self.columns["weight"]
+        best_bound = np.where(eligible, _best_units(bound, self.columns), 0.0)
+        size = min(2 * k + 10, int(np.count_nonzero(best_bound)))
+        if not size:
+            return []
+        pool = np.argpartition(best_bound, len(best_bound) - size)[-size:]  # the `size` highest bounds
+        floor = _kth(np.array([clean(x) for x in self.scores(pool)[0].tolist()]), k)
+        needed = self._reaching(best_bound, floor)
+        if len(needed) > FULL_SEMANTIC_SHARE * len(self.engine.entries):
+            return None
+        return self._select(needed, k)
 
-def fill(engine: Matcher, scores: np.ndarray, word: np.ndarray, char: np.ndarray, embedding: np.ndarray,
-          candidates: np.ndarray) -> None:
-    """Exact blended scores of every unit of the given candidates, written into `scores`."""
-    mask = np.zeros(len(engine.entries), dtype=bool)
-    mask[candidates] = True
-    units = np.flatnonzero(mask[engine.arrays()["owner"]])
-    semantic = engine.embeddings()[units] @ embedding
-    scores[units] = blend(word[units], char[units], semantic, engine.settings) * engine.arrays()["weight"][units]
+    def _reaching(self, best: np.ndarray, floor: float) -> np.ndarray:
+        """The candidates whose best unit (or its bound) `best` is above 0 and can reach `floor` after the
+        boosts: with every keyword and the same region, since both boosts are increasing (and add at most
+        kb + rb/4). Ineligible candidates have `best` 0."""
+        s = self.engine.settings
+        threshold = floor - ROUNDING - s.keyword_boost - s.region_boost / 4
+        near = np.flatnonzero(best >= threshold) if threshold > 0 else np.flatnonzero(best > 0)
+        return near[boosted(best[near], np.ones(len(near)), True, s) >= floor - ROUNDING]
 
+    def all_units(self) -> np.ndarray:
+        """Every unit's score, the semantic channel included."""
+        if self._all is None:
+            semantic = self.engine.embeddings() @ self.embedding if self.embedding is not None else None
+            self._all = self._blend(slice(None), semantic)
+        return self._all
 
-def upper_bound(engine: Matcher, best: float) -> float:
-    """The most a candidate whose best unit scores `best` can reach after the boosts."""
-    return boosted(best, 1.0, True, engine.settings)
+    def _units(self, units: np.ndarray) -> np.ndarray:
+        """Some units' scores (the semantic channel computed for them only)."""
+        if self._all is not None:
+            return self._all[units]
+        semantic = self.engine.embeddings()[units] @ self.embedding if self.embedding is not None else None
+        return self._blend(units, semantic)
 
+    def _blend(self, units: np.ndarray | slice, semantic: np.ndarray | None) -> np.ndarray:
+        s = self.engine.settings
+        lexical = self.lexical[units]
+        unit = lexical if semantic is None else (1.0 - s.semantic_share) * lexical + s.semantic_share * np.clip(
+            semantic, 0.0, 1.0)
+        return unit * self.columns["weight"][units]
 
-def top(engine: Matcher, query: Query, unit_scores: np.ndarray, best: np.ndarray, eligible: np.ndarray,
-         query_keywords: list[str], k: int, known: dict[int, Scored] | None = None) -> list[Scored]:
-    """Exact top k: visit candidates by their best unit, stop when no later one can enter."""
-    candidates = np.flatnonzero(eligible & (best > 0) if k else eligible)
-    heap: list[tuple[float, str, int]] = []
-    results: dict[int, Scored] = {}
-    for index in by_best(engine, candidates, best, k):
-        if k and len(heap) >= k and heap[0][0] > upper_bound(engine, best[index]):
-            break
-        item = (known or {}).get(index) or exact(engine, query, index, unit_scores, query_keywords)
-        results[index] = item
-        key = (item.score, _neg(engine.entries[index].record.id), index)
-        if not k or len(heap) < k:
-            heapq.heappush(heap, key)
-        elif key > heap[0]:
-            heapq.heapreplace(heap, key)
-    chosen = [results[i] for _s, _id, i in heap if not k or results[i].score > 0]
-    return sorted(chosen, key=lambda s: (-s.score, engine.entries[s.index].record.id))
+    def scores(self, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates' exact scores before rounding (units aggregated, then the boosts) and best units."""
+        s, columns = self.engine.settings, self.columns
+        counts = columns["unit_count"][candidates]
+        starts = np.cumsum(counts) - counts
+        units = np.repeat(columns["first_unit"][candidates] - starts, counts) + np.arange(int(counts.sum()))
+        unit_scores = self._units(units)
+        order = np.lexsort((-unit_scores, np.repeat(np.arange(len(candidates)), counts)))  # stable: ties keep
+        text = aggregate_groups(unit_scores[order], starts, counts, s)  # the first unit, as argmax does
+        share = self._keyword_shares(candidates) if s.keyword_boost and self.query_keywords else 0.0
+        region = self.query.region
+        same = (columns["region"][candidates] == self.engine.region_code(region)) if region else False
+        return boosted(text, share, same, s), units[order[starts]]
 
+    def _keyword_shares(self, candidates: np.ndarray) -> np.ndarray:
+        """Share of the query's keywords each candidate matches (only when keywords boost the score)."""
+        cutoff, entries = self.engine.settings.keyword_cutoff, self.engine.entries
+        return np.array([sum(m[2] for m in keyword_matches(self.query_keywords, entries[i].keywords, cutoff))
+                         / len(self.query_keywords) for i in candidates.tolist()])
 
-def by_best(engine: Matcher, candidates: np.ndarray, best: np.ndarray, k: int) -> Iterator[int]:
-    """Candidates by best unit score (then id): a partial sort of the front, the rest only if needed."""
-    id_rank = engine.arrays()["id_rank"]
-    front = max(engine.settings.min_pool, 8 * k) if k else len(candidates)
-    if len(candidates) > front:
-        split = np.argpartition(-best[candidates], front)
-        head, tail = candidates[split[:front]], candidates[split[front:]]
-    else:
-        head, tail = candidates, candidates[:0]
-    for part in (head, tail):
-        yield from part[np.lexsort((id_rank[part], -best[part]))].tolist()
-
-
-def exact(engine: Matcher, query: Query, index: int, unit_scores: np.ndarray, query_keywords: list[str]) -> Scored:
-    """A candidate's reported score: its units aggregated, then the bounded boosts."""
-    s = engine.settings
-    entry = engine.entries[index]
-    if not entry.units:
-        return Scored(index, 0.0, -1)
-    if len(entry.units) == 1:  # most candidates: one text, nothing to aggregate
-        best_unit = entry.units[0]
-        text = float(unit_scores[best_unit])
-    else:
-        scores = unit_scores[entry.units]
-        best_unit, text = entry.units[int(np.argmax(scores))], aggregate(scores, s)
-    matches = keyword_matches(query_keywords, entry.keywords, s.keyword_cutoff) if s.keyword_boost else []
-    share = sum(score for _q, _c, score in matches) / len(query_keywords) if query_keywords else 0.0
-    score = boosted(text, share, bool(query.region) and query.region == entry.record.region, s)
-    return Scored(index, clean(score), best_unit, [(q, c) for q, c, _s in matches])
+    def _select(self, candidates: np.ndarray, k: int) -> list[Scored]:
+        """The best k of some candidates by reported score, then id (k=0: all of them, zeros included)."""
+        raw, best_unit = self.scores(candidates)
+        if k and len(candidates) > k:
+            near = raw >= _kth(raw, k) - ROUNDING
+            candidates, raw, best_unit = candidates[near], raw[near], best_unit[near]
+        reported = [clean(x) for x in raw.tolist()]
+        id_rank = self.columns["id_rank"][candidates].tolist()
+        order = sorted(range(len(reported)), key=lambda i: (-reported[i], id_rank[i]))
+        chosen = [Scored(int(candidates[i]), reported[i], int(best_unit[i])) for i in order[: k or None]]
+        return [item for item in chosen if item.score > 0] if k else chosen
 
 
-class _neg(str):
-    """A string that sorts in reverse, so the heap keeps the smaller id on equal scores."""
+def _best_units(values: np.ndarray, columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Each candidate's best unit value (most candidates have one unit: only the others are compared)."""
+    best = values[columns["first_unit"]]
+    np.maximum.at(best, columns["later_owner"], values[columns["later_unit"]])
+    return best
 
-    def __lt__(self, other: str) -> bool:
-        return str.__gt__(self, other)
 
-    def __gt__(self, other: str) -> bool:
-        return str.__lt__(self, other)
+def _kth(values: np.ndarray, k: int) -> float:
+    """The k-th largest value (0 when there are fewer than k)."""
+    if len(values) < k:
+        return 0.0
+    return float(np.partition(values, len(values) - k)[len(values) - k])

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from matching import Candidate, Document, Matcher, Query
 from matching.persist import load, save
+from matching.settings import Settings
 from tests.matching.conftest import SENTENCES, make_candidates, make_many
 
 QUERY = Query("q", title="锂电池低温快充", text="电解液配方与负极改性，抑制析锂", keywords=("锂电池", "电解液"),
@@ -274,3 +275,15 @@ def test_additions_embed_like_a_refit_with_the_same_model(semantic_engine):
     assert engine.semantic is not None
     for query in (QUERY, Query("w", text="风电叶片覆冰"), Query("x", keywords=("CRISPR-Cas9",))):
         assert _same(engine, refit, query)
+
+
+def test_keyword_boost_lifts_only_candidates_whose_keywords_match():
+    """With the keyword boost on, does a fuzzy keyword match lift a candidate, by the same amount both ways?"""
+    text = "锂离子电池电解液添加剂的低温性能"
+    candidates = [Candidate("a", text=text, keywords=("锂电池",)), Candidate("b", text=text, keywords=("钢板",))]
+    query = Query("q", text=text, keywords=("锂离子电池",))
+    plain = {h.candidate_id: h.score for h in Matcher().fit(candidates).rank(query, k=2)}
+    engine = Matcher(settings=Settings(keyword_boost=0.3)).fit(candidates)
+    boosted = {h.candidate_id: h.score for h in engine.rank(query, k=2)}
+    assert boosted["a"] > plain["a"] and boosted["b"] == plain["b"]
+    assert engine.rank_queries(candidates[0], [query])[0].score == boosted["a"]
