@@ -17,6 +17,7 @@ from matching.rows import RowStore
 
 K1 = 1.2
 MIN_IDF = 0.1  # reached only when an index grows far beyond its fitted size: refit then
+GATHER_BELOW = 20_000  # postings: fewer are summed faster by numpy than by slicing the matrix (scipy)
 
 
 def saturate(tf: np.ndarray) -> np.ndarray:
@@ -204,7 +205,7 @@ class Channel:
         if not len(query.ids) or query.norm == 0 or share == 0:
             return np.zeros(matrix.shape[0])
         weights = query.weights * self.idf()[query.ids] * (share / query.norm)
-        dots = matrix[:, query.ids] @ weights
+        dots = _dots(matrix, query.ids, weights)
         dots *= self.unit_scale(matrix)
         return dots
 
@@ -223,3 +224,18 @@ class Channel:
         for owner, where, value in zip(owners, position[hit].tolist(), values, strict=True):
             shared[owner].append((query.terms[where], value))
         return [sorted(pairs, key=lambda pair: (-pair[1], pair[0])) for pairs in shared]
+
+
+def _dots(matrix: sparse.csc_matrix, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each row's dot product with a vector that is `weights` at columns `ids` (0 elsewhere).
+
+    Both ways add the same products in the same order (column by column), so they agree to the last bit.
+    """
+    starts, stops = matrix.indptr[ids], matrix.indptr[ids + 1]
+    lengths = stops - starts
+    total = int(lengths.sum())
+    if total >= GATHER_BELOW:
+        return matrix[:, ids] @ weights
+    where = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    return np.bincount(matrix.indices[where], weights=matrix.data[where] * np.repeat(weights, lengths),
+                       minlength=matrix.shape[0])
