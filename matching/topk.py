@@ -151,7 +151,9 @@ def _best_units(values: np.ndarray, columns: dict[str, np.ndarray]) -> np.ndarra
 
 
 def _kth(values: np.ndarray, k: int) -> float:
-    """The k-th largest value (0 when there are fewer than k)."""
-    if len(values) < k:
+    """The k-th largest of non-negative values (0 when fewer than k are positive). Zeros are left out first:
+    most candidates share nothing with a query, and a partition slows down on many equal values."""
+    positive = values[values > 0]
+    if len(positive) < k:
         return 0.0
-    return float(np.partition(values, len(values) - k)[len(values) - k])
+    return float(np.partition(positive, len(positive) - k)[len(positive) - k])
