@@ -117,8 +117,9 @@ class Search:
         starts = np.cumsum(counts) - counts
         units = np.repeat(columns["first_unit"][candidates] - starts, counts) + np.arange(int(counts.sum()))
         unit_scores = self._units(units)
-        order = np.lexsort((-unit_scores, np.repeat(np.arange(len(candidates)), counts)))  # stable: ties keep
-        text = aggregate_groups(unit_scores[order], starts, counts, s)  # the first unit, as argmax does
+        # Each candidate's units best first; the sort is stable, so equal scores keep the first unit (as argmax)
+        order = np.lexsort((-unit_scores, np.repeat(np.arange(len(candidates)), counts)))
+        text = aggregate_groups(unit_scores[order], starts, counts, s)
         share = self._keyword_shares(candidates) if s.keyword_boost and self.query_keywords else 0.0
         region = self.query.region
         same = (columns["region"][candidates] == self.engine.region_code(region)) if region else False
