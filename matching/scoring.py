@@ -14,7 +14,11 @@ T = TypeVar("T", float, np.ndarray)
 
 def blend(word: T, char: T, semantic: T | None, settings: Settings) -> T:
     """A unit's score from its channel cosines (works on floats and on arrays of units)."""
-    lexical = settings.word_share * word + (1.0 - settings.word_share) * char
+    return with_semantic(settings.word_share * word + (1.0 - settings.word_share) * char, semantic, settings)
+
+
+def with_semantic(lexical: T, semantic: T | None, settings: Settings) -> T:
+    """A unit's score from its lexical score and its semantic cosine (None: no semantic channel)."""
     if semantic is None:
         return lexical
     return (1.0 - settings.semantic_share) * lexical + settings.semantic_share * np.clip(semantic, 0.0, 1.0)

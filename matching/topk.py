@@ -14,7 +14,7 @@ import numpy as np
 from matching.channel import QueryVector
 from matching.keywords import keyword_matches
 from matching.records import Query
-from matching.scoring import aggregate_groups, boosted, clean
+from matching.scoring import aggregate_groups, boosted, clean, with_semantic
 
 if TYPE_CHECKING:
     from matching.engine import Matcher
@@ -104,11 +104,7 @@ class Search:
         return self._blend(units, semantic)
 
     def _blend(self, units: np.ndarray | slice, semantic: np.ndarray | None) -> np.ndarray:
-        s = self.engine.settings
-        lexical = self.lexical[units]
-        unit = lexical if semantic is None else (1.0 - s.semantic_share) * lexical + s.semantic_share * np.clip(
-            semantic, 0.0, 1.0)
-        return unit * self.columns["weight"][units]
+        return with_semantic(self.lexical[units], semantic, self.engine.settings) * self.columns["weight"][units]
 
     def scores(self, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Candidates' exact scores before rounding (units aggregated, then the boosts) and best units."""
