@@ -66,7 +66,7 @@ class Channel:
 
     # --- building ---------------------------------------------------------------------------
 
-    def add_encoded(self, batch: Encoded, sources: dict[tuple[int, int], np.ndarray]) -> list[int]:
+    def add_encoded(self, batch: Encoded, sources: dict[tuple[int, int], np.ndarray]) -> range:
         """Append a batch of encoded units; return their unit indices.
 
         `sources` maps each encoder's term ids to this channel's: it grows by the terms each batch names
@@ -93,18 +93,23 @@ class Channel:
         self.df[: len(self.terms)] += np.bincount(rows.indices, minlength=len(self.terms))
         self.live_units += len(batch.lengths)
         self._changed(structure=True)
-        return list(range(first, first + len(batch.lengths)))
+        return range(first, first + len(batch.lengths))
 
     @classmethod
     def adopt(cls, terms: list[str], ids: np.ndarray, sat: np.ndarray, lengths: np.ndarray,
-              reference: int | None, compiled: sparse.csc_matrix | None = None) -> Channel:
-        """A channel over saved flat rows (all live), with its column matrix when it was saved too."""
-        channel = cls(vocab={t: i for i, t in enumerate(terms)}, terms=list(terms))
+              reference: int | None, compiled: sparse.csc_matrix | None = None,
+              df: np.ndarray | None = None) -> Channel:
+        """A channel over saved flat rows (all live), with its column matrix and document frequencies when
+        they were saved too (else they are derived)."""
+        channel = cls(vocab=dict(zip(terms, range(len(terms)), strict=True)), terms=list(terms))
         channel.rows.extend(ids, sat, lengths)
         channel.alive = [True] * len(lengths)
         channel.live_units = len(lengths)
         channel.reference_units = reference
-        channel.df = np.bincount(ids, minlength=max(len(terms), 1)).astype(np.float64)
+        size = max(len(terms), 1)
+        channel.df = np.bincount(ids, minlength=size).astype(np.float64) if df is None else np.zeros(size)
+        if df is not None:
+            channel.df[: len(df)] = df
         channel._main = compiled if compiled is not None else channel.rows.csr(len(terms)).tocsc()
         channel._compiled_rows = len(lengths)
         return channel

@@ -30,7 +30,7 @@ class Entry:
     """An indexed candidate: its record, units, normalised keywords, and whether it is live."""
 
     record: Candidate
-    units: list[int]
+    units: range  # consecutive unit indices
     keywords: list[str]
     alive: bool = True
 

@@ -168,3 +168,17 @@ def test_evalsets_builds_four_sets(tmp_path, capsys):
         ids = {json.loads(line)["id"] for line in open(tmp_path / name / "candidates.jsonl", encoding="utf-8")}
         judged = {json.loads(line)["candidate"] for line in open(tmp_path / name / "qrels.jsonl", encoding="utf-8")}
         assert judged <= ids
+
+
+def test_bad_index_exits_2(tmp_path, files, capsys):
+    """Do a file that is not an index, and an index of an older format, exit 2 naming the file?"""
+    import numpy as np
+
+    _c, queries = files
+    text = write(tmp_path / "notes.npz", ["not an index"])
+    old = tmp_path / "old.npz"
+    np.savez(old, meta=np.frombuffer(json.dumps({"format": 3}).encode(), dtype=np.uint8))
+    for path, reason in ((text, "not a readable .npz"), (old, "index format 3 is not")):
+        assert main(["rank", "--index", str(path), "--queries", str(queries)]) == 2
+        err = capsys.readouterr().err
+        assert str(path) in err and reason in err and "Traceback" not in err

@@ -128,6 +128,39 @@ def test_saved_index_keeps_updating(tmp_path):
     assert _same(loaded, direct, QUERY)
 
 
+TRICKY = [Candidate("a\x1fb，1", "solver", "名字😀\x1f", "锂离子电池电解液", ("锂电池", "a\x1fb", ""), (),
+                    "tianjin", "天津大学", 0, 0, ("org-x", "q-conflict")),
+          Candidate("plain", "commissioner", "", "锂电池 储能 电解液", (), (), "", "", None, 3, ()),
+          Candidate("busy", "manager", "", "", ("锂电池",), (Document("电解液", "低温"),), "beijing", "", 2, 2, ())]
+
+
+def test_saved_candidates_keep_every_field(tmp_path):
+    """Do ids, keywords, regions, organisations, capacity, load and conflicts survive save → load exactly,
+    whatever characters they hold?"""
+    engine = Matcher().fit(TRICKY)
+    save(engine, tmp_path / "t.npz")
+    loaded = load(tmp_path / "t.npz")
+    queries = [QUERY, Query("q-conflict", text="电解液"), Query("o", text="电解液", org="org-x"),
+               Query("r", text="锂电池", region="beijing", org="天津大学")]
+    for query in queries:
+        for capacity in ("ignore", "mark", "exclude"):
+            assert loaded.rank(query, k=0, capacity=capacity) == engine.rank(query, k=0, capacity=capacity)
+    assert {h.candidate_id for h in loaded.rank(QUERY, k=0)} == {c.id for c in TRICKY}
+
+
+def test_saving_over_a_loaded_index_leaves_it_working(tmp_path):
+    """Does saving a new index where a loaded one lives replace the file at once, while the loaded index
+    (which reads its file as it goes) keeps ranking as before?"""
+    path = tmp_path / "live.npz"
+    save(Matcher().fit(make_candidates()), path)
+    loaded = load(path)
+    before = loaded.rank(QUERY, k=0)
+    save(Matcher().fit(TRICKY), path)
+    assert loaded.rank(QUERY, k=0) == before
+    assert {h.candidate_id for h in load(path).rank(QUERY, k=0)} == {c.id for c in TRICKY}
+    assert [p.name for p in tmp_path.iterdir()] == ["live.npz"]  # no temporary file left behind
+
+
 def test_kinds_filter(engine):
     """Does the kinds filter keep only those kinds?"""
     hits = engine.rank(QUERY, k=0, kinds={"manager"})
