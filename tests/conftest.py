@@ -50,6 +50,7 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_METHOD": "pbkdf2:sha256:1000",
+        "MATCHING_INDEX_DIR": str(tmp_path / "index"),
     })
     with app.app_context():
         if database_url.startswith("sqlite"):

@@ -1,5 +1,5 @@
-"""`flask --app wsgi …` commands: init-db, load-demo, create-user, create-token, set-password, match-report,
-import, export."""
+"""`flask --app wsgi …` commands: init-db, load-demo, build-index, create-user, create-token, set-password,
+match-report, import, export."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from models.common import Region
 from models.migrate import upgrade
 from webapp import db
 from webapp.demo.loader import load
-from webapp.services import accounts, reports
+from webapp.services import accounts, ranking, reports, saved_index
 from webapp.services.errors import Conflict
 from webapp.transfer import cli as transfer_cli
 
@@ -42,6 +42,20 @@ def load_demo(if_empty: bool) -> None:
     counts = load(session)
     session.commit()
     click.echo("Loaded demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@click.command("build-index")
+@with_appcontext
+def build_index() -> None:
+    """Fit the matching engine on the profiles and the achievements and save both indexes, so that every
+    gunicorn worker opens them instead of fitting (run it again after large imports)."""
+    session = db.session()
+    for corpus, (stamp_of, rows_of) in ranking.CORPORA.items():
+        try:
+            engine, path = saved_index.build(corpus, stamp_of(session), rows_of(session))
+        except OSError as exc:
+            raise click.ClickException(f"cannot save the {corpus} index: {exc}") from None
+        click.echo(f"Indexed {len(engine)} {corpus} into {path}.")
 
 
 @click.command("create-user")
@@ -117,6 +131,7 @@ def match_report() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, load_demo, create_user, create_token, set_password, match_report, *transfer_cli.COMMANDS):
+    for command in (init_db, load_demo, build_index, create_user, create_token, set_password, match_report,
+                    *transfer_cli.COMMANDS):
         app.cli.add_command(command)
 

@@ -31,6 +31,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PER_PAGE": 20,
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        "MATCHING_INDEX_DIR": os.environ.get("MATCHING_INDEX_DIR") or str(Path(instance_path) / "index"),
         **mail_settings(dict(os.environ)),
     }
     config.update(overrides or {})

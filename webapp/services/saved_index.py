@@ -1,0 +1,72 @@
+"""Saved matching indexes, so a gunicorn worker opens its engine in seconds instead of fitting every profile.
+
+`flask build-index` fits each corpus from the database and saves it under MATCHING_INDEX_DIR, stamped with
+the database it came from and the corpus's version stamp (count, newest change). A worker whose engine is
+not built yet opens the saved index and applies the rows changed since; an index of another database, of
+another engine format, of a corpus that lost rows, or too far behind is ignored, and the worker fits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from flask import current_app
+
+from matching import Candidate, Matcher
+from matching.persist import load, save
+
+REFIT_SHARE = 0.2  # more changed rows than this share of the corpus: fitting afresh is as quick and relearns
+
+
+def path_of(corpus: str) -> Path:
+    """Where a corpus's index is saved."""
+    return Path(current_app.config["MATCHING_INDEX_DIR"]) / f"{corpus}.npz"
+
+
+def stamp_text(corpus: str, stamp: tuple) -> str:
+    """The stamp saved with an index: this database, the corpus, and its version stamp."""
+    count, newest = stamp
+    return json.dumps({"database": _database(), "corpus": corpus, "count": count,
+                       "newest": newest.isoformat() if isinstance(newest, dt.datetime) else None})
+
+
+def build(corpus: str, stamp: tuple, rows: list[Candidate]) -> tuple[Matcher, Path]:
+    """Fit a corpus's rows and save the index where workers look for it."""
+    engine = Matcher().fit(rows, stamp=stamp_text(corpus, stamp))
+    path = path_of(corpus)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save(engine, path)
+    return engine, path
+
+
+def open_saved(corpus: str, stamp: tuple, changed_since) -> Matcher | None:
+    """The saved index of a corpus brought up to date (None when there is no usable one).
+    `changed_since(newest)` gives the rows changed after the saved stamp's newest change."""
+    path = path_of(corpus)
+    if not path.exists():
+        return None
+    try:
+        engine = load(path)
+        saved = json.loads(engine.stamp)
+    except (OSError, ValueError) as exc:
+        current_app.logger.warning("ignoring the saved %s index %s: %s", corpus, path, exc)
+        return None
+    if not isinstance(saved, dict) or saved.get("database") != _database() or saved.get("corpus") != corpus:
+        return None
+    if stamp[0] < saved.get("count", 0):  # rows were removed: only a fit drops them
+        return None
+    newest = dt.datetime.fromisoformat(saved["newest"]) if saved.get("newest") else None
+    changed = changed_since(newest) if newest is not None else None
+    if changed is None or len(changed) > REFIT_SHARE * max(stamp[0], 1):
+        return None
+    for candidate in changed:
+        engine.update(candidate)
+    return engine
+
+
+def _database() -> str:
+    """Which database an index belongs to (a digest: the URL may hold a password)."""
+    return hashlib.sha256(current_app.config["DATABASE_URL"].encode()).hexdigest()[:16]
