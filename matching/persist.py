@@ -71,16 +71,27 @@ def _channel(name: str, channel: Channel, units: list[int]) -> dict[str, np.ndar
             f"{name}_norms": channel.norms(channel.matrix())[units] if units else np.zeros(0)}
 
 
-def load(path: str | Path) -> Matcher:
-    """Open an index written by save(), ready to rank. Its arrays are memory-mapped, not read: a query reads
-    the pages it touches, and workers that load the same file share them."""
-    data = mapped.read(path)
+def saved_stamp(path: str | Path) -> str:
+    """The version stamp an index was saved with, read without opening the index."""
+    return _meta(path, mapped.read(path))["stamp"]
+
+
+def _meta(path: str | Path, data: dict[str, np.ndarray]) -> dict:
+    """An index's description; ValueError when the file is not an index of this format."""
     if "meta" not in data:
         raise ValueError(f"{path}: not an index saved by `python -m matching index`")
     meta = json.loads(_untext(data["meta"]))
     if meta.get("format") != FORMAT:
         raise ValueError(f"{path}: index format {meta.get('format')} is not {FORMAT}: build it again "
                          "with `python -m matching index`")
+    return meta
+
+
+def load(path: str | Path) -> Matcher:
+    """Open an index written by save(), ready to rank. Its arrays are memory-mapped, not read: a query reads
+    the pages it touches, and workers that load the same file share them."""
+    data = mapped.read(path)
+    meta = _meta(path, data)
     matcher = Matcher(Analyzer(meta["dictionary"]), Settings(**meta["settings"]))
     counts = data["unit_counts"]
     for name in ("words", "chars"):

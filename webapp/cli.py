@@ -46,13 +46,18 @@ def load_demo(if_empty: bool) -> None:
 
 @click.command("build-index")
 @with_appcontext
-def build_index() -> None:
+@click.option("--if-stale", is_flag=True, help="Keep a saved index that already holds the rows in the database.")
+def build_index(if_stale: bool) -> None:
     """Fit the matching engine on the profiles and the achievements and save both indexes, so that every
     gunicorn worker opens them instead of fitting (run it again after large imports)."""
     session = db.session()
     for corpus, (stamp_of, rows_of) in ranking.CORPORA.items():
+        stamp = stamp_of(session)
+        if if_stale and saved_index.is_current(corpus, stamp):
+            click.echo(f"The {corpus} index is current: {saved_index.path_of(corpus)}.")
+            continue
         try:
-            engine, path = saved_index.build(corpus, stamp_of(session), rows_of(session))
+            engine, path = saved_index.build(corpus, stamp, rows_of(session))
         except OSError as exc:
             raise click.ClickException(f"cannot save the {corpus} index: {exc}") from None
         click.echo(f"Indexed {len(engine)} {corpus} into {path}.")

@@ -121,9 +121,13 @@ def test_saved_index_keeps_updating(tmp_path):
     engine = Matcher().fit(make_candidates()[:15])
     engine.remove("c02")
     save(engine, tmp_path / "i.npz")
-    loaded = load(tmp_path / "i.npz")
+    loaded = load(tmp_path / "i.npz")  # its arrays are read-only maps of the file: updates must not write them
     loaded.add(make_candidates()[16])
-    direct = Matcher().fit([c for c in make_candidates()[:15] if c.id != "c02"] + [make_candidates()[16]],
+    loaded.remove("c05")
+    loaded.update(dataclasses.replace(make_candidates()[7], text="锂电池电解液低温性能"))
+    kept = [c for c in make_candidates()[:15] if c.id not in ("c02", "c05", "c07")]
+    direct = Matcher().fit(kept + [make_candidates()[16], dataclasses.replace(make_candidates()[7],
+                                                                            text="锂电池电解液低温性能")],
                            model=engine)
     assert _same(loaded, direct, QUERY)
 

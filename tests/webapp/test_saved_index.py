@@ -62,6 +62,18 @@ def test_build_index_saves_every_corpus(app, world, challenge, runner):
     assert "profiles" in output and str(folder) in output
 
 
+def test_build_index_if_stale_keeps_a_current_index(app, world, challenge, runner):
+    """Does --if-stale keep an index that holds the database's rows, and rebuild it after an edit?"""
+    build(runner)
+    path = Path(app.config["MATCHING_INDEX_DIR"]) / "profiles.npz"
+    saved = path.stat().st_mtime_ns
+    assert "profiles index is current" in runner.invoke(args=["build-index", "--if-stale"]).output
+    assert path.stat().st_mtime_ns == saved
+    assert world.api("solver", "PATCH", "/profiles/me", {"expertise": EXPERT}).status_code == 200
+    assert "Indexed" in runner.invoke(args=["build-index", "--if-stale"]).output
+    assert path.stat().st_mtime_ns != saved
+
+
 def test_build_index_into_an_unwritable_place_says_so(app, world, challenge, runner, tmp_path):
     """Does build-index exit 1 with a message (no traceback) when it cannot write the folder?"""
     blocker = tmp_path / "a-file"

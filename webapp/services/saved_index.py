@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
 
 from matching import Candidate, Matcher
-from matching.persist import load, save
+from matching.persist import load, save, saved_stamp
 
 REFIT_SHARE = 0.2  # more changed rows than this share of the corpus: fitting afresh is as quick and relearns
 
@@ -42,29 +43,47 @@ def build(corpus: str, stamp: tuple, rows: list[Candidate]) -> tuple[Matcher, Pa
     return engine, path
 
 
-def open_saved(corpus: str, stamp: tuple, changed_since) -> Matcher | None:
+def is_current(corpus: str, stamp: tuple) -> bool:
+    """Whether the saved index of a corpus holds exactly the rows in the database now."""
+    try:
+        return path_of(corpus).exists() and saved_stamp(path_of(corpus)) == stamp_text(corpus, stamp)
+    except (OSError, ValueError):
+        return False
+
+
+def open_saved(corpus: str, stamp: tuple, changed_since: Callable[[dt.datetime], list[Candidate]]) -> Matcher | None:
     """The saved index of a corpus brought up to date (None when there is no usable one).
     `changed_since(newest)` gives the rows changed after the saved stamp's newest change."""
     path = path_of(corpus)
-    if not path.exists():
+    saved = _description(corpus, path)
+    if saved is None or stamp[0] < saved["count"] or not saved["newest"]:  # fewer rows: only a fit drops them
+        return None
+    changed = changed_since(dt.datetime.fromisoformat(saved["newest"]))
+    if len(changed) > REFIT_SHARE * max(stamp[0], 1):
         return None
     try:
         engine = load(path)
-        saved = json.loads(engine.stamp)
     except (OSError, ValueError) as exc:
         current_app.logger.warning("ignoring the saved %s index %s: %s", corpus, path, exc)
-        return None
-    if not isinstance(saved, dict) or saved.get("database") != _database() or saved.get("corpus") != corpus:
-        return None
-    if stamp[0] < saved.get("count", 0):  # rows were removed: only a fit drops them
-        return None
-    newest = dt.datetime.fromisoformat(saved["newest"]) if saved.get("newest") else None
-    changed = changed_since(newest) if newest is not None else None
-    if changed is None or len(changed) > REFIT_SHARE * max(stamp[0], 1):
         return None
     for candidate in changed:
         engine.update(candidate)
     return engine
+
+
+def _description(corpus: str, path: Path) -> dict | None:
+    """A saved index's stamp when it was saved by build() for this database and corpus (read cheaply)."""
+    if not path.exists():
+        return None
+    try:
+        saved = json.loads(saved_stamp(path))
+    except (OSError, ValueError) as exc:
+        current_app.logger.warning("ignoring the saved %s index %s: %s", corpus, path, exc)
+        return None
+    if not isinstance(saved, dict) or (saved.get("database"), saved.get("corpus")) != (_database(), corpus) \
+            or not isinstance(saved.get("count"), int):
+        return None
+    return saved
 
 
 def _database() -> str:
