@@ -94,7 +94,7 @@ def _tails(engine: Matcher, name: str, vector):
     """depth → the most an unseen unit can score in this channel: Σ query weight × impact at that depth."""
     channel = getattr(engine, name)
     matrix = channel.matrix()
-    impacts = matrix.data / channel.norms(matrix)[matrix.indices]
+    impacts = matrix.data / channel.norms()[matrix.indices]
     weights = vector.weights * channel.idf()[vector.ids] / (vector.norm or 1.0)
     columns = [np.sort(impacts[matrix.indptr[t]:matrix.indptr[t + 1]])[::-1] for t in vector.ids]
     return lambda depth: sum(w * c[depth] for w, c in zip(weights, columns, strict=True) if len(c) > depth)

@@ -156,8 +156,12 @@ class Channel:
             self._alive_mask = np.asarray(self.alive, dtype=bool)
         return self._alive_mask
 
-    def matrix(self) -> sparse.csc_matrix:
-        """All unit rows as one CSC matrix (columns = terms), recompiled only for rows added since."""
+    def blocks(self) -> list[sparse.csc_matrix]:
+        """All unit rows as CSC matrices (columns = terms): the compiled rows, then any added since.
+
+        Scoring sums each block on its own, so adding a unit never copies the compiled matrix; it is
+        recompiled once the added rows pass a fifth of all (or 50,000).
+        """
         n_rows, n_cols = len(self.alive), len(self.terms)
         if self._main is None or self._compiled_rows < n_rows * 0.8 or n_rows - self._compiled_rows > 50_000:
             self._main, self._compiled_rows, self._delta = self.rows.csr(n_cols).tocsc(), n_rows, None
@@ -167,11 +171,16 @@ class Channel:
         if main.shape[1] < n_cols:
             main = self._main = sparse.csc_matrix((main.data, main.indices, np.concatenate(
                 [main.indptr, np.full(n_cols - main.shape[1], main.indptr[-1])])), shape=(main.shape[0], n_cols))
-        return sparse.vstack([main, self._delta], format="csc") if self._delta.shape[0] else main
+        return [main, self._delta] if self._delta.shape[0] else [main]
 
-    def norms(self, matrix: sparse.csc_matrix) -> np.ndarray:
+    def matrix(self) -> sparse.csc_matrix:
+        """All unit rows as one CSC matrix (a copy once rows were added: for tools, not for ranking)."""
+        blocks = self.blocks()
+        return blocks[0] if len(blocks) == 1 else sparse.vstack(blocks, format="csc")
+
+    def norms(self) -> np.ndarray:
         """Each unit's vector length under the current IDF."""
-        if self._norms is None or len(self._norms) != matrix.shape[0]:
+        if self._norms is None or len(self._norms) != len(self.alive):
             self._norms = self.rows.row_norms(self.idf())
         return self._norms
 
@@ -195,10 +204,10 @@ class Channel:
         norm = float(np.sqrt(np.sum(np.square(weights)) + sum(w * w for w in unknown.values())))
         return QueryVector(ids, weights, norm, [k[2] for k in known], unknown)
 
-    def unit_scale(self, matrix: sparse.csc_matrix) -> np.ndarray:
+    def unit_scale(self) -> np.ndarray:
         """1 / each unit's vector length, 0 for empty and dead units: a cosine is a dot product times this."""
-        if self._scale is None or len(self._scale) != matrix.shape[0]:
-            norms = self.norms(matrix)
+        if self._scale is None or len(self._scale) != len(self.alive):
+            norms = self.norms()
             with np.errstate(divide="ignore"):
                 scale = np.where(norms > 0, 1.0 / norms, 0.0)
             self._scale = scale if self.live_units == len(self.alive) else scale * self.alive_mask()
@@ -206,12 +215,13 @@ class Channel:
 
     def cosines(self, query: QueryVector, share: float = 1.0) -> np.ndarray:
         """share × the cosine of the query with every unit (0 for dead units)."""
-        matrix = self.matrix()
+        blocks = self.blocks()
         if not len(query.ids) or query.norm == 0 or share == 0:
-            return np.zeros(matrix.shape[0])
+            return np.zeros(len(self.alive))
         weights = query.weights * self.idf()[query.ids] * (share / query.norm)
-        dots = _dots(matrix, query.ids, weights)
-        dots *= self.unit_scale(matrix)
+        parts = [_dots(block, query.ids, weights) for block in blocks]  # each row's sum is the same either way
+        dots = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        dots *= self.unit_scale()
         return dots
 
     def contributions(self, query: QueryVector, units: list[int]) -> list[list[tuple[str, float]]]:

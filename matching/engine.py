@@ -125,7 +125,8 @@ class Matcher:
             return
         entry = self.entries[index]
         entry.alive = False
-        self._arrays = None
+        if self._arrays is not None and index < len(self._arrays["alive"]):
+            self._arrays["alive"][index] = False
         for unit in entry.units:
             self.words.remove_unit(unit)
             self.chars.remove_unit(unit)
@@ -153,7 +154,6 @@ class Matcher:
             self.unit_title.extend(titles)
             self.entries.append(Entry(_slim(candidate), mine, keywords))
             self.index_of[candidate.id] = index
-        self._arrays = None
 
     @staticmethod
     def _has_profile_unit(candidate: Candidate) -> bool:
@@ -235,31 +235,37 @@ class Matcher:
         return self._embedding_blocks[0]
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Per-candidate and per-unit columns for vectorised filtering, rebuilt after changes."""
-        if self._arrays is None:
-            records = [e.record for e in self.entries]
-            kind, org, region = self._codes["kind"], self._codes["org"], self._codes["region"]
-            ids = np.array([r.id for r in records], dtype=object)
-            id_rank = np.empty(len(records), dtype=np.int64)
-            id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(records))
-            self._arrays = {
-                "alive": np.array([e.alive for e in self.entries], dtype=bool),
-                "kind": np.array([kind.setdefault(r.kind, len(kind)) for r in records], dtype=np.int64),
-                "org": np.array([org.setdefault(r.org, len(org)) if r.org else -1 for r in records], dtype=np.int64),
-                "full": np.array([_full(r) for r in records], dtype=bool),
-                "region": np.array([region.setdefault(r.region, len(region)) if r.region else -1 for r in records],
-                                   dtype=np.int64),
-                "conflicted": np.array([bool(r.conflicts) for r in records], dtype=bool),
-                "id_rank": id_rank,
-                "owner": np.asarray(self.unit_owner, dtype=np.int64),
-                "weight": np.asarray(self.unit_weight, dtype=np.float64),
-                "first_unit": np.array([e.units[0] for e in self.entries], dtype=np.int64),  # units are contiguous
-                "unit_count": np.array([len(e.units) for e in self.entries], dtype=np.int64),  # and at least one
-            }
-            owner = self._arrays["owner"]
-            self._arrays["later_unit"] = np.flatnonzero(np.arange(len(owner)) != self._arrays["first_unit"][owner])
-            self._arrays["later_owner"] = owner[self._arrays["later_unit"]]
+        """Per-candidate and per-unit columns for vectorised filtering, extended by the candidates added since."""
+        built = len(self._arrays["alive"]) if self._arrays is not None else 0
+        if self._arrays is None or built < len(self.entries):
+            more = self._columns(built)
+            columns = more if self._arrays is None else {
+                name: np.concatenate([self._arrays[name], values]) for name, values in more.items()}
+            owner = columns["owner"]
+            columns["later_unit"] = np.flatnonzero(np.arange(len(owner)) != columns["first_unit"][owner])
+            columns["later_owner"] = owner[columns["later_unit"]]
+            self._arrays = columns
         return self._arrays
+
+    def _columns(self, first: int) -> dict[str, np.ndarray]:
+        """The columns of the candidates from index `first` on, and of their units."""
+        entries = self.entries[first:]
+        records = [e.record for e in entries]
+        kind, org, region = self._codes["kind"], self._codes["org"], self._codes["region"]
+        first_unit = entries[0].units[0] if entries else len(self.unit_owner)
+        return {
+            "alive": np.array([e.alive for e in entries], dtype=bool),
+            "kind": np.array([kind.setdefault(r.kind, len(kind)) for r in records], dtype=np.int64),
+            "org": np.array([org.setdefault(r.org, len(org)) if r.org else -1 for r in records], dtype=np.int64),
+            "full": np.array([_full(r) for r in records], dtype=bool),
+            "region": np.array([region.setdefault(r.region, len(region)) if r.region else -1 for r in records],
+                               dtype=np.int64),
+            "conflicted": np.array([bool(r.conflicts) for r in records], dtype=bool),
+            "owner": np.asarray(self.unit_owner[first_unit:], dtype=np.int64),
+            "weight": np.asarray(self.unit_weight[first_unit:], dtype=np.float64),
+            "first_unit": np.array([e.units[0] for e in entries], dtype=np.int64),  # units are contiguous
+            "unit_count": np.array([len(e.units) for e in entries], dtype=np.int64),  # and at least one
+        }
 
     def region_code(self, region: str) -> int:
         """The code of a region in arrays()["region"] (-2 for a region no candidate has)."""

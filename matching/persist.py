@@ -68,7 +68,7 @@ def _channel(name: str, channel: Channel, units: list[int]) -> dict[str, np.ndar
             f"{name}_csc_data": compiled.data, f"{name}_csc_indices": compiled.indices,
             f"{name}_csc_indptr": compiled.indptr, f"{name}_terms": _text(SEPARATOR.join(channel.terms)),
             f"{name}_df": np.diff(compiled.indptr).astype(np.float64),  # live units only: the live statistics
-            f"{name}_norms": channel.norms(channel.matrix())[units] if units else np.zeros(0)}
+            f"{name}_norms": channel.norms()[units] if units else np.zeros(0)}
 
 
 def saved_stamp(path: str | Path) -> str:

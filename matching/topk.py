@@ -134,8 +134,9 @@ class Search:
             near = raw >= _kth(raw, k) - ROUNDING
             candidates, raw, best_unit = candidates[near], raw[near], best_unit[near]
         reported = [clean(x) for x in raw.tolist()]
-        id_rank = self.columns["id_rank"][candidates].tolist()
-        order = sorted(range(len(reported)), key=lambda i: (-reported[i], id_rank[i]))
+        entries = self.engine.entries
+        ids = [entries[i].record.id for i in candidates.tolist()]
+        order = sorted(range(len(reported)), key=lambda i: (-reported[i], ids[i]))
         chosen = [Scored(int(candidates[i]), reported[i], int(best_unit[i])) for i in order[: k or None]]
         return [item for item in chosen if item.score > 0] if k else chosen
 

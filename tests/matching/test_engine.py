@@ -99,6 +99,33 @@ def test_a_query_ranked_before_changes_ranks_like_a_refit_after_them():
     assert all(_same(engine, refit, query) for query in queries)
 
 
+def test_filters_after_changes_match_a_refit():
+    """Do kinds, organisation conflicts, regions and capacity filter candidates added or changed after the
+    engine first ranked (new kinds, organisations and regions included) exactly as after a refit?"""
+    first = make_candidates()[:12]
+    engine = Matcher().fit(first)
+    query = dataclasses.replace(QUERY, org="新机构", region="hebei", conflicts=("late-2",))
+    engine.rank(query, 0, kinds={"solver"}, capacity="exclude")
+    late = [Candidate("late-1", "institute", text="锂电池电解液低温", region="hebei", org="新机构"),
+            Candidate("late-2", "solver", text="锂电池负极改性", region="hebei"),
+            Candidate("late-3", "institute", text="电解液配方 锂电池", region="hebei", capacity=1, load=1),
+            Candidate("late-4", "institute", text="低温快充 锂电池", region="shanxi")]
+    for candidate in late:
+        engine.add(candidate)
+    engine.update(dataclasses.replace(first[0], kind="institute", region="hebei"))
+    engine.remove(first[1].id)
+    final = [dataclasses.replace(first[0], kind="institute", region="hebei"), *first[2:], *late]
+    refit = Matcher().fit(final, model=engine)
+    for kinds in (None, {"institute"}, {"solver", "manager"}):
+        for capacity in ("ignore", "mark", "exclude"):
+            mine = engine.rank(query, 0, kinds, capacity=capacity)
+            theirs = refit.rank(query, 0, kinds, capacity=capacity)
+            assert [h.candidate_id for h in mine] == [h.candidate_id for h in theirs]
+            assert [h.reasons for h in mine] == [h.reasons for h in theirs]
+    ids = {h.candidate_id for h in engine.rank(query, 0, {"institute"}, capacity="exclude")}
+    assert ids == {first[0].id, "late-4"}  # late-1: the query's organisation; late-3: full; late-2: a solver
+
+
 def _same(a: Matcher, b: Matcher, query: Query) -> bool:
     ha, hb = a.rank(query, 0), b.rank(query, 0)
     return [h.candidate_id for h in ha] == [h.candidate_id for h in hb] and all(
