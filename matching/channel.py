@@ -18,6 +18,7 @@ from matching.rows import RowStore
 K1 = 1.2
 MIN_IDF = 0.1  # reached only when an index grows far beyond its fitted size: refit then
 GATHER_BELOW = 20_000  # postings: fewer are summed faster by numpy than by slicing the matrix (scipy)
+REFRESH_SHARE = 0.25  # when the terms whose IDF changed hold more of the postings, unit lengths are recomputed
 
 
 def saturate(tf: np.ndarray) -> np.ndarray:
@@ -60,7 +61,9 @@ class Channel:
     _main: sparse.csc_matrix | None = None
     _delta: sparse.csc_matrix | None = None
     _alive_mask: np.ndarray | None = None
-    _norms: np.ndarray | None = None
+    _norms: np.ndarray | None = None  # unit lengths under _norms_idf
+    _norms_idf: np.ndarray | None = None
+    _stale_terms: list[np.ndarray] = field(default_factory=list)  # terms whose IDF changed since
     _scale: np.ndarray | None = None
     _idf: np.ndarray | None = None
 
@@ -92,15 +95,15 @@ class Channel:
             self.df = np.concatenate([self.df, np.zeros(max(len(self.terms) - len(self.df), 1024))])
         self.df[: len(self.terms)] += np.bincount(rows.indices, minlength=len(self.terms))
         self.live_units += len(batch.lengths)
-        self._changed(structure=True)
+        self._changed(structure=True, terms=np.unique(rows.indices))
         return range(first, first + len(batch.lengths))
 
     @classmethod
     def adopt(cls, terms: list[str], ids: np.ndarray, sat: np.ndarray, lengths: np.ndarray,
               reference: int | None, compiled: sparse.csc_matrix | None = None,
-              df: np.ndarray | None = None) -> Channel:
-        """A channel over saved flat rows (all live), with its column matrix and document frequencies when
-        they were saved too (else they are derived)."""
+              df: np.ndarray | None = None, norms: np.ndarray | None = None) -> Channel:
+        """A channel over saved flat rows (all live), with its column matrix, document frequencies and unit
+        lengths when they were saved too (else they are derived)."""
         channel = cls(vocab=dict(zip(terms, range(len(terms)), strict=True)), terms=list(terms))
         channel.rows.extend(ids, sat, lengths)
         channel.alive = [True] * len(lengths)
@@ -112,6 +115,8 @@ class Channel:
             channel.df[: len(df)] = df
         channel._main = compiled if compiled is not None else channel.rows.csr(len(terms)).tocsc()
         channel._compiled_rows = len(lengths)
+        if norms is not None:  # the same statistics, so the same lengths
+            channel._norms, channel._norms_idf = np.array(norms, dtype=np.float64), channel.idf()
         return channel
 
     def remove_unit(self, unit: int) -> None:
@@ -119,15 +124,21 @@ class Channel:
         if not self.alive[unit]:
             return
         self.alive[unit] = False
-        self.df[self.rows.row(unit)[0]] -= 1.0  # a unit's term ids are unique
+        terms = self.rows.row(unit)[0]
+        self.df[terms] -= 1.0  # a unit's term ids are unique
         self.live_units -= 1
-        self._changed(structure=False)
+        self._changed(structure=False, terms=np.array(terms))
         self._alive_mask = None
 
-    def _changed(self, structure: bool) -> None:
+    def _changed(self, structure: bool, terms: np.ndarray | None = None) -> None:
+        """Forget what the statistics decide. `terms`: only their document frequencies changed, so unit
+        lengths can be refreshed for the units that hold them (None: every IDF may have changed)."""
         self._idf = None
-        self._norms = None
         self._scale = None
+        if terms is None:
+            self._norms, self._norms_idf, self._stale_terms = None, None, []
+        elif self._norms is not None:
+            self._stale_terms.append(terms)
         if structure:
             self._delta = None
             self._alive_mask = None
@@ -179,10 +190,42 @@ class Channel:
         return blocks[0] if len(blocks) == 1 else sparse.vstack(blocks, format="csc")
 
     def norms(self) -> np.ndarray:
-        """Each unit's vector length under the current IDF."""
-        if self._norms is None or len(self._norms) != len(self.alive):
-            self._norms = self.rows.row_norms(self.idf())
+        """Each unit's vector length under the current IDF (refreshed where document frequencies changed)."""
+        if self._norms is None or self._norms_idf is None:
+            self._norms, self._norms_idf = self.rows.row_norms(self.idf()), self.idf()
+        elif self._stale_terms or len(self._norms) != len(self.alive):
+            self._refresh_norms()
+        self._stale_terms = []
         return self._norms
+
+    def _refresh_norms(self) -> None:
+        """Update the known units' lengths by the IDF changes of the stale terms, and add the new units'.
+
+        Adding or removing a unit changes the IDF of its own terms only (N is frozen at fit), so only the
+        units holding those terms change length; when those hold much of the index, recompute instead.
+        """
+        assert self._norms is not None and self._norms_idf is not None
+        idf, old, known = self.idf(), self._norms_idf, len(self._norms)
+        terms = np.unique(np.concatenate(self._stale_terms)) if self._stale_terms else np.zeros(0, np.int64)
+        terms = terms[terms < len(old)]  # terms new to the vocabulary are only in new units
+        change = np.square(idf[terms]) - np.square(old[terms])
+        terms, change = terms[change != 0], change[change != 0]
+        blocks = self.blocks()
+        if sum(int((b.indptr[terms + 1] - b.indptr[terms]).sum()) for b in blocks) > \
+                REFRESH_SHARE * sum(b.nnz for b in blocks):
+            self._norms, self._norms_idf = self.rows.row_norms(idf), idf
+            return
+        squared = np.square(self._norms)
+        offset = 0
+        for block in blocks:
+            where, lengths = _gather(block, terms)
+            units = block.indices[where] + offset
+            values = np.square(block.data[where], dtype=np.float64) * np.repeat(change, lengths)
+            old_units = units < known
+            squared += np.bincount(units[old_units], weights=values[old_units], minlength=known)
+            offset += block.shape[0]
+        self._norms = np.concatenate([np.sqrt(np.maximum(squared, 0.0)), self.rows.row_norms(idf, first=known)])
+        self._norms_idf = idf
 
     # --- scoring ------------------------------------------------------------------------------
 
@@ -246,11 +289,16 @@ def _dots(matrix: sparse.csc_matrix, ids: np.ndarray, weights: np.ndarray) -> np
 
     Both ways add the same products in the same order (column by column), so they agree to the last bit.
     """
-    starts, stops = matrix.indptr[ids], matrix.indptr[ids + 1]
-    lengths = stops - starts
-    total = int(lengths.sum())
-    if total >= GATHER_BELOW:
+    lengths = matrix.indptr[ids + 1] - matrix.indptr[ids]
+    if int(lengths.sum()) >= GATHER_BELOW:
         return matrix[:, ids] @ weights
-    where = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    where, lengths = _gather(matrix, ids)
     return np.bincount(matrix.indices[where], weights=matrix.data[where] * np.repeat(weights, lengths),
                        minlength=matrix.shape[0])
+
+
+def _gather(matrix: sparse.csc_matrix, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in matrix.data / matrix.indices of columns `ids`, column after column, and each one's length."""
+    starts, stops = matrix.indptr[ids], matrix.indptr[ids + 1]
+    lengths = stops - starts
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum())), lengths

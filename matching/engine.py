@@ -43,7 +43,8 @@ class Matcher:
         self.analyzer = analyzer
         self.settings = settings or Settings()
         self.semantic = semantic
-        self._embedding_blocks: list[np.ndarray] = []
+        self._embedded = np.zeros((0, 0), dtype=np.float32)  # unit vectors, with room to grow
+        self._embedded_rows = 0
         self.words, self.chars = Channel(), Channel()
         self.entries: list[Entry] = []
         self.index_of: dict[str, int] = {}
@@ -89,7 +90,7 @@ class Matcher:
             s = self.settings
             self.semantic = SemanticModel.learn(self.words, s.semantic_dims, s.semantic_sample, s.semantic_iterations)
             if self.semantic is not None:
-                self._embedding_blocks = [self._embed_all()]
+                self.set_embeddings(self._embed_all())
         self.stamp = stamp
         return self
 
@@ -142,7 +143,7 @@ class Matcher:
         units = self.words.add_encoded(analysed.words, sources[0])
         self.chars.add_encoded(analysed.chars, sources[1])
         if embed and self.semantic is not None and units:
-            self._embedding_blocks.append(self.semantic.embed_rows(self.words, units[0], units[-1] + 1))
+            self._append_embeddings(self.semantic.embed_rows(self.words, units[0], units[-1] + 1))
         position = 0
         for candidate, count, keywords in zip(candidates, analysed.units, analysed.keywords, strict=True):
             index = len(self.entries)
@@ -230,9 +231,22 @@ class Matcher:
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""
-        if len(self._embedding_blocks) > 1:
-            self._embedding_blocks = [np.vstack(self._embedding_blocks)]
-        return self._embedding_blocks[0]
+        return self._embedded[: self._embedded_rows]
+
+    def set_embeddings(self, vectors: np.ndarray) -> None:
+        """Take all units' semantic vectors (a saved index's may be a read-only map of its file)."""
+        self._embedded, self._embedded_rows = vectors, len(vectors)
+
+    def _append_embeddings(self, vectors: np.ndarray) -> None:
+        """Add new units' vectors; the buffer grows by a quarter at a time, so additions rarely copy it."""
+        needed = self._embedded_rows + len(vectors)
+        if needed > len(self._embedded) or not self._embedded.flags.writeable:
+            grown = np.empty((needed + needed // 4 + 16, vectors.shape[1]), dtype=np.float32)
+            if self._embedded_rows:
+                grown[: self._embedded_rows] = self.embeddings()
+            self._embedded = grown
+        self._embedded[self._embedded_rows:needed] = vectors
+        self._embedded_rows = needed
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Per-candidate and per-unit columns for vectorised filtering, extended by the candidates added since."""

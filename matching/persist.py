@@ -99,12 +99,11 @@ def load(path: str | Path) -> Matcher:
         compiled = sparse.csc_matrix((data[f"{name}_csc_data"], data[f"{name}_csc_indices"],
                                       data[f"{name}_csc_indptr"]), shape=(len(lengths), len(terms)))
         channel = Channel.adopt(terms, data[f"{name}_ids"], data[f"{name}_sat"], lengths,
-                                meta["reference"][name], compiled, data[f"{name}_df"])
-        channel._norms = np.array(data[f"{name}_norms"])  # same statistics, so the same lengths
+                                meta["reference"][name], compiled, data[f"{name}_df"], data[f"{name}_norms"])
         setattr(matcher, name, channel)
     if meta["semantic_terms"] is not None:
         matcher.semantic = SemanticModel(meta["semantic_terms"], data["semantic_idf"], data["semantic_components"])
-        matcher._embedding_blocks = [data["embeddings"]]
+        matcher.set_embeddings(data["embeddings"])
     for index, (record, units, keywords) in enumerate(zip(_records(data), _ranges(counts),
                                                           _unnested(data, "normalised"), strict=True)):
         matcher.entries.append(Entry(record, units, keywords))

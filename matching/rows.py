@@ -53,21 +53,23 @@ class RowStore:
         start, stop = indptr[offset], indptr[offset + 1]
         return self._ids[block][start:stop], self._sat[block][start:stop]
 
-    def row_norms(self, term_weights: np.ndarray, chunk: int = 2_000_000) -> np.ndarray:
-        """Each row's length when term t weighs term_weights[t]: sqrt(Σ (sat · w)²), in bounded chunks."""
-        out = np.zeros(self._rows, dtype=np.float64)
+    def row_norms(self, term_weights: np.ndarray, first: int = 0, chunk: int = 2_000_000) -> np.ndarray:
+        """The length of each row from `first` on when term t weighs term_weights[t]: sqrt(Σ (sat · w)²),
+        in bounded chunks."""
+        out = np.zeros(max(self._rows - first, 0), dtype=np.float64)
         squared = np.square(term_weights)
         for ids, sat, indptr, start in zip(self._ids, self._sat, self._indptr, self._starts, strict=True):
             rows = len(indptr) - 1
-            first = 0
-            while first < rows:
-                last = int(np.searchsorted(indptr, indptr[first] + chunk, side="right")) - 1
-                last = min(max(last, first + 1), rows)
-                lo, hi = indptr[first], indptr[last]
-                owner = np.repeat(np.arange(last - first), np.diff(indptr[first:last + 1]))
+            row = max(first - start, 0)
+            while row < rows:
+                last = int(np.searchsorted(indptr, indptr[row] + chunk, side="right")) - 1
+                last = min(max(last, row + 1), rows)
+                lo, hi = indptr[row], indptr[last]
+                owner = np.repeat(np.arange(last - row), np.diff(indptr[row:last + 1]))
                 values = np.square(sat[lo:hi], dtype=np.float64) * squared[ids[lo:hi]]
-                out[start + first:start + last] = np.bincount(owner, weights=values, minlength=last - first)
-                first = last
+                out[start + row - first:start + last - first] = np.bincount(owner, weights=values,
+                                                                            minlength=last - row)
+                row = last
         return np.sqrt(out)
 
     def csr(self, n_cols: int, first: int = 0) -> sparse.csr_matrix:

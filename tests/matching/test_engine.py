@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -124,6 +125,26 @@ def test_filters_after_changes_match_a_refit():
             assert [h.reasons for h in mine] == [h.reasons for h in theirs]
     ids = {h.candidate_id for h in engine.rank(query, 0, {"institute"}, capacity="exclude")}
     assert ids == {first[0].id, "late-4"}  # late-1: the query's organisation; late-3: full; late-2: a solver
+
+
+@given(st.lists(st.tuples(st.sampled_from(["add", "remove", "rank"]), st.integers(0, 19)), min_size=1, max_size=14))
+@settings(max_examples=30, deadline=None)
+def test_unit_lengths_kept_up_to_date_equal_a_recount(steps):
+    """After any mix of additions and removals, are the unit lengths refreshed only where the IDF changed the
+    lengths a full recount gives?"""
+    pool = make_candidates()
+    engine = Matcher().fit(pool[:8])
+    engine.rank(QUERY, 5)  # the lengths are known from here on, and refreshed at each later ranking
+    for action, i in steps:
+        if action == "add":
+            engine.add(dataclasses.replace(pool[i], id=f"late-{i}"))
+        elif action == "remove":
+            engine.remove(f"late-{i}" if f"late-{i}" in engine else pool[i % 8].id)
+        else:
+            engine.rank(QUERY, 5)
+    for channel in (engine.words, engine.chars):
+        recount = channel.rows.row_norms(channel.idf())
+        assert np.allclose(channel.norms(), recount, rtol=1e-12, atol=1e-12)
 
 
 def _same(a: Matcher, b: Matcher, query: Query) -> bool:
