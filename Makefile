@@ -23,7 +23,7 @@ setup: $(STAMP) translations
 db: setup
 	$(FLASK) init-db
 	$(FLASK) load-demo --if-empty
-	$(FLASK) build-index --if-stale
+	$(FLASK) reindex --if-stale
 
 run: db
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app

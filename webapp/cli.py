@@ -1,4 +1,4 @@
-"""`flask --app wsgi …` commands: init-db, load-demo, build-index, create-user, create-token, set-password,
+"""`flask --app wsgi …` commands: init-db, load-demo, reindex, create-user, create-token, set-password,
 match-report, import, export."""
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ def load_demo(if_empty: bool) -> None:
     click.echo("Loaded demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 
-@click.command("build-index")
+@click.command("reindex")
 @with_appcontext
 @click.option("--if-stale", is_flag=True, help="Keep a saved index that already holds the rows in the database.")
-def build_index(if_stale: bool) -> None:
+def reindex(if_stale: bool) -> None:
     """Fit the matching engine on the profiles and the achievements and save both indexes, so that every
     gunicorn worker opens them instead of fitting (run it again after large imports)."""
     session = db.session()
@@ -136,7 +136,7 @@ def match_report() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, load_demo, build_index, create_user, create_token, set_password, match_report,
+    for command in (init_db, load_demo, reindex, create_user, create_token, set_password, match_report,
                     *transfer_cli.COMMANDS):
         app.cli.add_command(command)
 

@@ -1,4 +1,4 @@
-"""Saved matching indexes: `flask build-index` writes them, and a worker opens one instead of fitting."""
+"""Saved matching indexes: `flask reindex` writes them, and a worker opens one instead of fitting."""
 
 from __future__ import annotations
 
@@ -49,37 +49,37 @@ def new_worker(app) -> None:
 
 
 def build(runner) -> str:
-    result = runner.invoke(args=["build-index"])
+    result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_build_index_saves_every_corpus(app, world, challenge, runner):
-    """Does `flask build-index` save the profiles' and the achievements' indexes where workers look?"""
+def test_reindex_saves_every_corpus(app, world, challenge, runner):
+    """Does `flask reindex` save the profiles' and the achievements' indexes where workers look?"""
     output = build(runner)
     folder = Path(app.config["MATCHING_INDEX_DIR"])
     assert sorted(p.name for p in folder.iterdir()) == ["achievements.npz", "profiles.npz"]
     assert "profiles" in output and str(folder) in output
 
 
-def test_build_index_if_stale_keeps_a_current_index(app, world, challenge, runner):
+def test_reindex_if_stale_keeps_a_current_index(app, world, challenge, runner):
     """Does --if-stale keep an index that holds the database's rows, and rebuild it after an edit?"""
     build(runner)
     path = Path(app.config["MATCHING_INDEX_DIR"]) / "profiles.npz"
     saved = path.stat().st_mtime_ns
-    assert "profiles index is current" in runner.invoke(args=["build-index", "--if-stale"]).output
+    assert "profiles index is current" in runner.invoke(args=["reindex", "--if-stale"]).output
     assert path.stat().st_mtime_ns == saved
     assert world.api("solver", "PATCH", "/profiles/me", {"expertise": EXPERT}).status_code == 200
-    assert "Indexed" in runner.invoke(args=["build-index", "--if-stale"]).output
+    assert "Indexed" in runner.invoke(args=["reindex", "--if-stale"]).output
     assert path.stat().st_mtime_ns != saved
 
 
-def test_build_index_into_an_unwritable_place_says_so(app, world, challenge, runner, tmp_path):
-    """Does build-index exit 1 with a message (no traceback) when it cannot write the folder?"""
+def test_reindex_into_an_unwritable_place_says_so(app, world, challenge, runner, tmp_path):
+    """Does reindex exit 1 with a message (no traceback) when it cannot write the folder?"""
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     app.config["MATCHING_INDEX_DIR"] = str(blocker / "index")
-    result = runner.invoke(args=["build-index"])
+    result = runner.invoke(args=["reindex"])
     assert result.exit_code == 1 and "cannot save the profiles index" in result.output
     assert "Traceback" not in result.output
 

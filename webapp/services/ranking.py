@@ -2,7 +2,7 @@
 
 Each worker process keeps one engine per app and refreshes it when the profiles' version stamp in the
 database changes (count and newest update), so an edit in one worker reaches every worker's ranking on its
-next request. A worker starts from the index `flask build-index` saved, when there is a usable one
+next request. A worker starts from the index `flask reindex` saved, when there is a usable one
 (saved_index.py), instead of fitting every row.
 """
 

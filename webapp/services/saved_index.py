@@ -1,6 +1,6 @@
 """Saved matching indexes, so a gunicorn worker opens its engine in seconds instead of fitting every profile.
 
-`flask build-index` fits each corpus from the database and saves it under MATCHING_INDEX_DIR, stamped with
+`flask reindex` fits each corpus from the database and saves it under MATCHING_INDEX_DIR, stamped with
 the database it came from and the corpus's version stamp (count, newest change). A worker whose engine is
 not built yet opens the saved index and applies the rows changed since; an index of another database, of
 another engine format, of a corpus that lost rows, or too far behind is ignored, and the worker fits.
