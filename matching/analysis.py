@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import jieba
 
-from matching.text import ASCII_TERM, HAN_RUN, SPLIT, is_stop, normalise
+from matching.text import ASCII_TERM, HAN_RUN, is_stop, normalise, runs
 
 MIN_TERM, MAX_TERM = 2, 12
 CACHE_PIECES = 200_000  # analysed runs kept (bounded memory)
@@ -90,8 +90,8 @@ def gather(text: str, lookup: Callable[[str], tuple[Sequence[T], Sequence[T]]]) 
 
 
 def split_runs(text: str) -> list[str]:
-    """Normalised text split into runs of Han characters and the text between them (the unit of analysis)."""
-    return [piece for piece in SPLIT.split(normalise(text)) if piece]
+    """Text normalised, then split into runs (see matching.text.runs)."""
+    return runs(normalise(text))
 
 
 def _add(total: Counter, terms: list[str], weight: float) -> None:

@@ -109,10 +109,8 @@ class Channel:
         channel.alive = [True] * len(lengths)
         channel.live_units = len(lengths)
         channel.reference_units = reference
-        size = max(len(terms), 1)
-        channel.df = np.bincount(ids, minlength=size).astype(np.float64) if df is None else np.zeros(size)
-        if df is not None:
-            channel.df[: len(df)] = df
+        channel.df = np.zeros(max(len(terms), 1))
+        channel.df[: len(terms)] = np.bincount(ids, minlength=len(terms)) if df is None else df
         channel._main = compiled if compiled is not None else channel.rows.csr(len(terms)).tocsc()
         channel._compiled_rows = len(lengths)
         if norms is not None:  # the same statistics, so the same lengths
@@ -211,14 +209,14 @@ class Channel:
         change = np.square(idf[terms]) - np.square(old[terms])
         terms, change = terms[change != 0], change[change != 0]
         blocks = self.blocks()
-        if sum(int((b.indptr[terms + 1] - b.indptr[terms]).sum()) for b in blocks) > \
-                REFRESH_SHARE * sum(b.nnz for b in blocks):
+        columns = [_columns(block, terms) for block in blocks]
+        if sum(int(lengths.sum()) for _starts, lengths in columns) > REFRESH_SHARE * sum(b.nnz for b in blocks):
             self._norms, self._norms_idf = self.rows.row_norms(idf), idf
             return
         squared = np.square(self._norms)
         offset = 0
-        for block in blocks:
-            where, lengths = _gather(block, terms)
+        for block, (starts, lengths) in zip(blocks, columns, strict=True):
+            where = _positions(starts, lengths)
             units = block.indices[where] + offset
             values = np.square(block.data[where], dtype=np.float64) * np.repeat(change, lengths)
             old_units = units < known
@@ -289,16 +287,20 @@ def _dots(matrix: sparse.csc_matrix, ids: np.ndarray, weights: np.ndarray) -> np
 
     Both ways add the same products in the same order (column by column), so they agree to the last bit.
     """
-    lengths = matrix.indptr[ids + 1] - matrix.indptr[ids]
+    starts, lengths = _columns(matrix, ids)
     if int(lengths.sum()) >= GATHER_BELOW:
         return matrix[:, ids] @ weights
-    where, lengths = _gather(matrix, ids)
+    where = _positions(starts, lengths)
     return np.bincount(matrix.indices[where], weights=matrix.data[where] * np.repeat(weights, lengths),
                        minlength=matrix.shape[0])
 
 
-def _gather(matrix: sparse.csc_matrix, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions in matrix.data / matrix.indices of columns `ids`, column after column, and each one's length."""
-    starts, stops = matrix.indptr[ids], matrix.indptr[ids + 1]
-    lengths = stops - starts
-    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum())), lengths
+def _columns(matrix: sparse.csc_matrix, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where columns `ids` start in matrix.data / matrix.indices, and how long each is."""
+    starts = matrix.indptr[ids]
+    return starts, matrix.indptr[ids + 1] - starts
+
+
+def _positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every position of those columns, column after column."""
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))

@@ -8,8 +8,8 @@ and every gunicorn worker that maps the same file shares one copy in the page ca
 from __future__ import annotations
 
 import os
+import secrets
 import struct
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -22,10 +22,10 @@ def write(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
     """Save arrays as an uncompressed .npz that replaces `path` at once: a reader never sees half a file,
     and processes that mapped the old file keep reading it (its inode lives until they close it)."""
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # as open() would create it (mkstemp makes it private)
-        with os.fdopen(handle, "wb") as out:
+        # O_EXCL: never another's file; mode 0o666 less the umask, as open() gives (mkstemp makes it private)
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out:
             np.savez(out, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
         os.replace(temporary, target)
     except BaseException:
@@ -74,8 +74,3 @@ def _mapped(path: str | Path, handle, info: zipfile.ZipInfo) -> np.ndarray:
     mapped = np.memmap(path, dtype=dtype, mode="r", offset=handle.tell(), shape=shape, order="F" if fortran else "C")
     return mapped.view(np.ndarray)  # a plain array (it keeps the map alive): no subclass cost on every slice
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -18,7 +18,7 @@ jieba.setLogLevel(logging.WARNING)
 ASCII_TERM = re.compile(r"[a-z0-9]+(?:[\-\.\+][a-z0-9]+)*\+*")
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 HAN_RUN = re.compile(f"[{HAN}]+")
-SPLIT = re.compile(f"([{HAN}]+)")
+_SPLIT = re.compile(f"([{HAN}]+)")
 _T2S = opencc.OpenCC("t2s")
 
 STOP_WORDS_ZH = frozenset(
@@ -44,11 +44,15 @@ def is_stop(token: str) -> bool:
     return token in STOP_WORDS_ZH or token in STOP_WORDS_EN or (len(token) == 1 and token.isascii())
 
 
+def runs(normalised: str) -> list[str]:
+    """Normalised text split into runs of Han characters and the text between them (the unit of analysis)."""
+    return [piece for piece in _SPLIT.split(normalised) if piece]
+
+
 def pieces(text: str) -> Iterator[tuple[bool, str]]:
     """Split normalised text into (is_chinese, run) pieces."""
-    for piece in SPLIT.split(text):
-        if piece:
-            yield bool(HAN_RUN.fullmatch(piece)), piece
+    for piece in runs(text):
+        yield bool(HAN_RUN.fullmatch(piece)), piece
 
 
 def tokenize(text: str, for_search: bool = False) -> list[str]:

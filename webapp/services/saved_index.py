@@ -45,10 +45,7 @@ def build(corpus: str, stamp: tuple, rows: list[Candidate]) -> tuple[Matcher, Pa
 
 def is_current(corpus: str, stamp: tuple) -> bool:
     """Whether the saved index of a corpus holds exactly the rows in the database now."""
-    try:
-        return path_of(corpus).exists() and saved_stamp(path_of(corpus)) == stamp_text(corpus, stamp)
-    except (OSError, ValueError):
-        return False
+    return _description(corpus, path_of(corpus)) == json.loads(stamp_text(corpus, stamp))
 
 
 def open_saved(corpus: str, stamp: tuple, changed_since: Callable[[dt.datetime], list[Candidate]]) -> Matcher | None:
