@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations
+.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations explore
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ eval: setup
 	  $(BIN)/python -m matching evaluate --baselines --candidates build/eval/$$set/candidates.jsonl \
 	    --queries build/eval/$$set/queries.jsonl --qrels build/eval/$$set/qrels.jsonl; \
 	done
+
+# Property tests with fresh random inputs and 20x the examples (make test runs them derandomized).
+explore: setup
+	HYPOTHESIS_PROFILE=explore JIEBANG_EXPLORE_FACTOR=$${FACTOR:-20} $(BIN)/python -m pytest tests/matching -q
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from models.migrate import upgrade
-from tests import pg_server
+from tests import budget, pg_server  # noqa: F401  (budget: the hypothesis profile)
 from tests.world import World
 from webapp import create_app, db
 

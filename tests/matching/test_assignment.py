@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.assignment import assign
+from tests.budget import examples
 
 
 def brute_force(scores, capacity, wanted) -> float:
@@ -39,7 +40,7 @@ problems = st.tuples(st.integers(1, 3), st.integers(1, 3)).flatmap(lambda sizes:
 
 
 @given(problems)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_assignment_is_optimal_and_feasible(problem):
     """Is the total score the brute-force optimum, with every capacity and request limit respected?"""
     scores, capacity, wanted = problem

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from matching import normalise, tokenize
 from matching.text import STOP_WORDS_EN
+from tests.budget import examples
 
 
 def test_mixed_chinese_and_english():
@@ -39,7 +40,7 @@ def test_search_mode_adds_sub_words():
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_any_text_gives_clean_tokens(text):
     """Does any text, emoji and control characters included, give non-empty lower-case tokens?"""
     tokens = tokenize(text)
@@ -49,7 +50,7 @@ def test_any_text_gives_clean_tokens(text):
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=50),
        st.from_regex(r"[A-Za-z][A-Za-z0-9]{1,8}", fullmatch=True))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_english_words_survive_any_chinese_around_them(han, word):
     """Is an English word found whatever Chinese surrounds it?"""
     if word.lower() in STOP_WORDS_EN:
