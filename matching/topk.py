@@ -92,23 +92,25 @@ class Search:
     def all_units(self) -> np.ndarray:
         """Every unit's score, the semantic channel included."""
         if self._all is None:
-            self._all = self._blend(slice(None), self._cosines(self.engine.embeddings()))
+            self._all = self._blend(slice(None), self._cosines(slice(None)))
         return self._all
 
     def _units(self, units: np.ndarray) -> np.ndarray:
         """Some units' scores (the semantic channel computed for them only)."""
         if self._all is not None:
             return self._all[units]
-        return self._blend(units, self._cosines(self.engine.embeddings()[units]))
+        return self._blend(units, self._cosines(units))
 
-    def _cosines(self, vectors: np.ndarray) -> np.ndarray | None:
-        """Each row's cosine with the query, summed row by row in one fixed order (None: no semantic channel).
+    def _cosines(self, units: np.ndarray | slice) -> np.ndarray | None:
+        """Some units' cosines with the query, summed row by row in one fixed order (None: no semantic channel).
 
         A BLAS product may add a row's terms in another order depending on how many rows it is given, so
         the same unit could score a few ulps apart in the pruned and the full paths and round differently;
         einsum's loop sums each row alike whatever the rows around it.
         """
-        return None if self.embedding is None else np.einsum("ij,j->i", vectors, self.embedding)
+        if self.embedding is None:
+            return None
+        return np.einsum("ij,j->i", self.engine.embeddings()[units], self.embedding)
 
     def _blend(self, units: np.ndarray | slice, semantic: np.ndarray | None) -> np.ndarray:
         return with_semantic(self.lexical[units], semantic, self.engine.settings) * self.columns["weight"][units]
