@@ -1,9 +1,21 @@
 """Jiebang's tables and schemas; importing this registers every table on SQLModel.metadata."""
 
-from models import accounts, audit, challenges, curation, dispatch, notifications, profiles, subsidies
+from models import (
+    accounts,
+    audit,
+    challenges,
+    curation,
+    dispatch,
+    jobs,
+    notifications,
+    profiles,
+    security,
+    subsidies,
+)
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "curation", "dispatch", "notifications", "profiles", "subsidies",
+    "accounts", "audit", "challenges", "curation", "dispatch", "jobs", "notifications", "profiles", "security",
+    "subsidies",
     "default_url", "make_engine", "new_session",
 ]

@@ -1,15 +1,50 @@
-"""Engine and session factory: DATABASE_URL picks the database, SQLite file by default."""
+"""Engine and session factory: DATABASE_URL picks the database, SQLite file by default.
+
+Writers take the database's write lock when their transaction begins: on SQLite a transaction opened
+while `writing()` is in force starts with BEGIN IMMEDIATE, so two requests that read a record and then
+change it run one after the other (the second reads what the first committed) instead of failing with
+"database is locked" when the second tries to upgrade its read snapshot. PostgreSQL needs no such lock:
+every state change there is a conditional UPDATE, which its row locks serialise.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_WRITING: ContextVar[bool] = ContextVar("jiebang_writing", default=False)
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block intend to write (SQLite: BEGIN IMMEDIATE)."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether a database error is a lost race that a fresh transaction may win (deadlock, serialization
+    failure, SQLite busy): the work is retried, never shown to the user as a 500."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in RETRYABLE_SQLSTATES:
+        return True
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def default_url(instance_path: str | Path) -> str:
@@ -36,6 +71,7 @@ def make_engine(url: str) -> Engine:
         options["poolclass"] = StaticPool
     engine = create_engine(url, **options)
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -47,6 +83,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLAlchemy emits BEGIN itself (below), so that a writer can ask for IMMEDIATE: pysqlite's own
+    # implicit BEGIN would start every transaction deferred, and only before the first write.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
 
 
 def new_session(engine: Engine) -> Session:

@@ -12,6 +12,7 @@ from webapp.api import init_app as init_api
 from webapp.blueprints import register_blueprints
 from webapp.config import load_config
 from webapp.extensions import csrf
+from webapp.transactions import Jiebang
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment (and `test_config` overrides)."""
     instance = os.environ.get("JIEBANG_INSTANCE_PATH", str(ROOT / "instance"))
-    app = Flask(__name__, instance_path=instance, static_folder=str(ROOT / "static"))
+    app = Jiebang(__name__, instance_path=instance, static_folder=str(ROOT / "static"))
     app.config.from_mapping(load_config(app.instance_path, test_config))
     db.init_app(app)
     auth.init_app(app)

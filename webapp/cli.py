@@ -1,5 +1,5 @@
 """`flask --app wsgi …` commands: init-db, load-demo, reindex, create-user, create-token, set-password,
-match-report, import, export."""
+match-report, import, export, worker."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from models.common import Region
 from models.migrate import upgrade
 from webapp import db
 from webapp.demo.loader import load
+from webapp.jobs import cli as jobs_cli
 from webapp.services import accounts, ranking, reports, saved_index
 from webapp.services.errors import Conflict
 from webapp.transfer import cli as transfer_cli
@@ -137,6 +138,6 @@ def match_report() -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (init_db, load_demo, reindex, create_user, create_token, set_password, match_report,
-                    *transfer_cli.COMMANDS):
+                    jobs_cli.worker, *transfer_cli.COMMANDS):
         app.cli.add_command(command)
 

@@ -1,13 +1,16 @@
-"""One database session per request (or CLI command); views commit once at the end."""
+"""One database session per request (or CLI command); views commit once at the end.
+
+In a request, `commit()` marks the work complete and webapp.transactions commits it after the view
+returns (so it can retry the whole request after a lost race); elsewhere it commits at once.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401  (registers tables)
 from models.db import make_engine, new_session
-from webapp import mail
 
 
 def init_app(app: Flask) -> None:
@@ -24,9 +27,17 @@ def session() -> Session:
 
 
 def commit() -> None:
-    """Commit the request's work in one transaction, then send the e-mails it queued."""
+    """The work is complete: commit it (in a request, once the view has returned)."""
+    if has_request_context() and "commit_wanted" in g:
+        session().flush()
+        g.commit_wanted = True
+        return
     session().commit()
-    mail.deliver(session())
+
+
+def rollback() -> None:
+    """Undo the current transaction's work."""
+    session().rollback()
 
 
 def create_all() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from webapp.services.errors import DomainError
@@ -32,7 +33,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        response = error_response(exc.status, exc.code, exc.message, exc.fields)
+        if exc.status == 503:
+            return response[0], 503, {"Retry-After": "1"}
+        return response
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(_exc: IntegrityError):
+        message = _("This clashes with a record saved at the same moment; reload and try again.")
+        return error_response(409, "conflict", message)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -1,25 +1,31 @@
-"""E-mail copies of notifications, sent through SMTP after the request's transaction commits.
+"""E-mail copies of notifications, delivered through SMTP by the background worker (transactional outbox).
 
-Nothing is sent unless MAIL_SERVER is configured. Messages wait in the session's outbox and leave only after
-a successful commit, so a rolled-back action never mails anyone. A mail server that is down is logged, never
-turned into an error page: the in-app inbox already holds the notification.
+Nothing is sent unless MAIL_SERVER is configured. A message is a `mail` job written in the same
+transaction as the action and its in-app notification: a rolled-back action mails nobody, a committed
+one is never lost, and no request waits for the mail server. The worker (`flask worker`) retries with
+backoff while the server is down and marks a message failed for good after its last attempt or a
+permanent refusal (5xx). Header values are single lines built by the app, so user text cannot add
+headers. Each message's Message-ID names its job: should a worker die between handing a message to the
+server and recording it, the one repeat is recognisable as the same message.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr
 
 from flask import current_app
-from sqlalchemy import event
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.accounts import User
+from models.jobs import Job
+from webapp.jobs.queue import PermanentFailure, enqueue, handler
 
 log = logging.getLogger(__name__)
-OUTBOX = "mail_outbox"
+KIND = "mail"
 
 
 def mail_settings(environ: dict[str, str]) -> dict:
@@ -42,34 +48,40 @@ def enabled() -> bool:
 
 
 def queue(session: Session, user_id: int, subject: str, body: str) -> None:
-    """Hold a message for a user until the session commits."""
-    session.info.setdefault(OUTBOX, []).append((user_id, subject, body))
+    """Put a message for a user in the outbox, in the caller's transaction."""
+    enqueue(session, KIND, {"user_id": user_id, "subject": subject, "body": body})
 
 
-def deliver(session: Session) -> int:
-    """Send what the committed transaction queued; return how many messages left."""
-    waiting = session.info.pop(OUTBOX, [])
+@handler(KIND)
+def send(session: Session, payload: dict, job: Job) -> None:
+    """Deliver one outbox message (raises to be retried while the server cannot take it)."""
     config = current_app.config
-    if not waiting or not enabled():
-        return 0
-    emails = dict(session.exec(select(User.id, User.email).where(col(User.id).in_([w[0] for w in waiting]))).all())
-    messages = [_message(config["MAIL_DEFAULT_SENDER"], emails[uid], subject, body)
-                for uid, subject, body in waiting if emails.get(uid)]
+    if not enabled():
+        raise PermanentFailure("MAIL_SERVER is not configured")
+    user = session.get(User, payload.get("user_id"))
+    if user is None or not user.email:
+        raise PermanentFailure("the recipient no longer exists")
+    message = _message(config["MAIL_DEFAULT_SENDER"], user.email, payload["subject"], payload["body"])
+    message["Message-ID"] = f"<job-{job.id}@{config['MAIL_DEFAULT_SENDER'].rpartition('@')[2] or 'jiebang'}>"
     try:
         with _connect(config) as smtp:
-            for message in messages:
-                smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("could not send %d e-mail(s) through %s: %s", len(messages), config["MAIL_SERVER"], exc)
-        return 0
-    return len(messages)
+            smtp.send_message(message)
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= 500:
+            raise PermanentFailure(f"refused by the server: {exc.smtp_code} {exc.smtp_error!r}") from exc
+        raise
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: every run of line breaks and other control characters becomes a space."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
 
 
 def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = formataddr(("揭榜 Jiebang", sender))
-    message["To"] = to
-    message["Subject"] = subject
+    message["From"] = formataddr(("揭榜 Jiebang", one_line(sender)))
+    message["To"] = one_line(to)
+    message["Subject"] = one_line(subject)
     message.set_content(body)
     return message
 
@@ -82,9 +94,3 @@ def _connect(config) -> smtplib.SMTP:
     if config["MAIL_USERNAME"]:
         smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
     return smtp
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    """A rolled-back transaction sends nothing."""
-    session.info.pop(OUTBOX, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.challenges import (
@@ -25,6 +24,7 @@ from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from webapp.services.notifications import notify
+from webapp.services.transitions import advance, allowed, insert_once, lock_for_reading
 
 OTHER_ACCEPTED = "已选定其他揭榜方案 / Another proposal was accepted."
 
@@ -39,17 +39,13 @@ def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreat
     challenge = get_challenge(session, user, challenge_id)
     if not user.has("solver"):
         raise PermissionDenied(_("Only solvers bid on challenges."))
+    lock_for_reading(session, challenge)  # an award committed meanwhile is seen, not raced
     if not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))
     if open_bid_of(session, user.id, challenge.id) is not None:
         raise Conflict(_("You already have an open bid on this challenge; edit it instead."))
     bid = Bid(**data.model_dump(), challenge_id=challenge.id, solver_id=user.id)
-    session.add(bid)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(_("You already have an open bid on this challenge; edit it instead.")) from None
+    insert_once(session, bid, _("You already have an open bid on this challenge; edit it instead."))
     record_event(session, user.id, "bid.submitted", bid, None, snapshot(bid, "status", "price"))
     notify(session, challenge.owner_id, "bid.submitted", link_to(challenge), title=challenge.title)
     return bid
@@ -100,15 +96,13 @@ def withdraw_bid(session: Session, user: Account, bid_id: int) -> Bid:
 
 def move_bid(session: Session, user: Account, bid: Bid, to: BidStatus, action: str,
              reason: str = "") -> Bid:
-    """Change a bid's status if its lifecycle allows, with an audit event."""
-    if to not in BID_TRANSITIONS.get(bid.status, frozenset()):
+    """Change a bid's status if its lifecycle allows, as a conditional update, with an audit event."""
+    if not allowed(BID_TRANSITIONS, bid.status, to):
         raise InvalidTransition(_("A bid that is %(now)s cannot become %(to)s.",
                                   now=bid.status.value, to=to.value))
     before = snapshot(bid, "status")
-    bid.status, bid.updated_at = to, utcnow()
-    if reason:
-        bid.decline_reason = reason
-    session.add(bid)
+    changes = {"decline_reason": reason} if reason else {}
+    advance(session, bid, bid.status, status=to, updated_at=utcnow(), **changes)
     record_event(session, user.id, action, bid, before, snapshot(bid, "status", "decline_reason"))
     return bid
 
@@ -140,11 +134,16 @@ def decline_bid(session: Session, user: Account, bid_id: int, reason: str) -> Bi
 
 
 def accept_bid(session: Session, user: Account, bid_id: int) -> Bid:
-    """The enterprise accepts one bid: the challenge is awarded, other open bids declined."""
+    """The enterprise accepts one bid: the challenge is awarded, other open bids declined.
+
+    The challenge moves first: its conditional update is the lock that decides which of several
+    concurrent acceptances wins (the others find it awarded and answer 409), and taking the challenge
+    before any bid keeps every acceptance locking rows in one order, so none deadlocks.
+    """
     bid, challenge = reviewed_bid(session, user, bid_id)
+    move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
     move_bid(session, user, bid, BidStatus.ACCEPTED, "bid.accepted")
     notify(session, bid.solver_id, "bid.accepted", link_to(challenge), title=challenge.title)
-    move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
     decline_open_bids(session, user, challenge, OTHER_ACCEPTED, keep=bid.id)
     return bid
 

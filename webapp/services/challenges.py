@@ -28,6 +28,7 @@ from webapp.services.access import can_know_challenge, has_accepted_terms, is_ow
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
+from webapp.services.transitions import advance, advanced, allowed
 
 SORTS = {
     "newest": (col(Challenge.published_at).desc(), col(Challenge.id).desc()),
@@ -76,16 +77,12 @@ def owned_challenge(session: Session, user: Account, challenge_id: int) -> Chall
 
 def move(session: Session, user: Account, challenge: Challenge, to: ChallengeStatus,
          action: str, **changes) -> Challenge:
-    """Change a challenge's status if its lifecycle allows, with an audit event."""
-    if to not in CHALLENGE_TRANSITIONS.get(challenge.status, frozenset()):
+    """Change a challenge's status if its lifecycle allows, as a conditional update, with an audit event."""
+    if not allowed(CHALLENGE_TRANSITIONS, challenge.status, to):
         raise InvalidTransition(_("A challenge that is %(now)s cannot become %(to)s.",
                                   now=challenge.status.value, to=to.value))
     before = snapshot(challenge, "status", *changes)
-    challenge.status = to
-    for name, value in changes.items():
-        setattr(challenge, name, value)
-    challenge.updated_at = utcnow()
-    session.add(challenge)
+    advance(session, challenge, challenge.status, status=to, updated_at=utcnow(), **changes)
     record_event(session, user.id, action, challenge, before, snapshot(challenge, "status", *changes))
     return challenge
 
@@ -212,13 +209,12 @@ def decline_open_bids(session: Session, user: Account, challenge: Challenge, rea
                       keep: int | None = None) -> None:
     """Decline every open bid on the challenge (but `keep`), telling each solver why."""
     bids = session.exec(select(Bid).where(Bid.challenge_id == challenge.id,
-                                          col(Bid.status).in_(OPEN_BID_STATUSES)))
+                                          col(Bid.status).in_(OPEN_BID_STATUSES), Bid.id != keep))
     for bid in bids:
-        if bid.id == keep:
-            continue
         before = snapshot(bid, "status")
-        bid.status, bid.decline_reason, bid.updated_at = BidStatus.DECLINED, reason, utcnow()
-        session.add(bid)
+        if not advanced(session, bid, OPEN_BID_STATUSES, status=BidStatus.DECLINED, decline_reason=reason,
+                        updated_at=utcnow()):
+            continue  # withdrawn or declined by its own request meanwhile
         record_event(session, user.id, "bid.declined", bid, before,
                      snapshot(bid, "status", "decline_reason"))
         notify(session, bid.solver_id, "bid.declined", link_to(challenge), title=challenge.title, reason=reason)

@@ -27,6 +27,7 @@ from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
+from webapp.services.transitions import advance, insert_once
 
 CURATORS = ("manager", "government")
 CURATABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
@@ -193,8 +194,7 @@ def invite(session: Session, user: Account, challenge_id: int, profile_id: int) 
     if invitation_of(session, challenge.id, profile.id) is not None:
         raise Conflict(_("This solver was already invited."))
     row = Invitation(challenge_id=challenge.id, profile_id=profile.id, invited_by=user.id)
-    session.add(row)
-    session.flush()
+    insert_once(session, row, _("This solver was already invited."))
     organisation = session.get(Organisation, challenge.organisation_id)
     notify(session, profile.user_id, "invitation", link_to(challenge), title=challenge.title,
            organisation=organisation.name if organisation else "")
@@ -227,8 +227,8 @@ def decline_invitation(session: Session, user: Account, challenge_id: int, reaso
         raise NotFound(_("You were not invited to this challenge."))
     if row.status != InvitationStatus.INVITED:
         raise InvalidTransition(_("You already declined this invitation."))
-    row.status, row.reason, row.responded_at = InvitationStatus.DECLINED, reason.strip(), utcnow()
-    session.add(row)
+    advance(session, row, InvitationStatus.INVITED, status=InvitationStatus.DECLINED, reason=reason.strip(),
+            responded_at=utcnow())
     record_event(session, user.id, "invitation.declined", row, {"status": "invited"},
                  snapshot(row, "status", "reason"))
     profile = session.get(Profile, row.profile_id)

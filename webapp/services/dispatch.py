@@ -38,6 +38,7 @@ from webapp.services import ranking
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify, notify_role
+from webapp.services.transitions import advance, lock_for_reading
 
 LINK = "/government/dispatch"
 MIN_PROPOSED_SCORE = 0.1  # below this a match is noise: the solver leaves the place free (government may add by hand)
@@ -70,8 +71,7 @@ def withdraw_request(session: Session, user: Account, request_id: int) -> Dispat
         raise NotFound(_("No such request."))
     if row.status != RequestStatus.OPEN:
         raise InvalidTransition(_("Only an open request can be withdrawn."))
-    row.status = RequestStatus.WITHDRAWN
-    session.add(row)
+    advance(session, row, RequestStatus.OPEN, status=RequestStatus.WITHDRAWN)
     record_event(session, user.id, "dispatch.request_withdrawn", row, {"status": "open"}, {"status": "withdrawn"})
     return row
 
@@ -162,9 +162,11 @@ def recent_proposals(session: Session, limit: int = 20) -> list[tuple[DispatchPr
     return [(p, counts[p.id]) for p in proposals]
 
 
-def draft(session: Session, user: Account, proposal_id: int) -> DispatchProposal:
-    """A proposal government may still edit."""
+def draft(session: Session, user: Account, proposal_id: int, editing: bool = True) -> DispatchProposal:
+    """A proposal government may still edit; an edit holds it (share lock) so no approval commits under it."""
     proposal = proposal_of(session, user, proposal_id)
+    if editing:
+        lock_for_reading(session, proposal)
     if proposal.status != ProposalStatus.DRAFT:
         raise InvalidTransition(_("This proposal was already decided."))
     return proposal
@@ -246,15 +248,19 @@ def check(session: Session, proposal: DispatchProposal, items: list[ProposalItem
 
 
 def approve(session: Session, user: Account, proposal_id: int) -> list[Dispatch]:
-    """Record a dispatch per pair, close fulfilled requests, notify commissioners and enterprises."""
-    proposal = draft(session, user, proposal_id)
+    """Record a dispatch per pair, close fulfilled requests, notify commissioners and enterprises.
+
+    The proposal's conditional update decides between concurrent approvals (one wins, the others 409);
+    the requests' and commissioners' rows are then locked until commit (PostgreSQL; SQLite lets one
+    writer in at a time), so a withdrawal or another proposal's approval cannot slip in under the checks.
+    """
+    proposal = draft(session, user, proposal_id, editing=False)
+    advance(session, proposal, ProposalStatus.DRAFT, status=ProposalStatus.APPROVED, decided_at=utcnow())
     items = items_of(session, proposal)
     if not items:
         raise ValidationError(_("The proposal has no pairs to approve."))
-    # Two approvals at once must not both take a commissioner's last place: on PostgreSQL lock the
-    # commissioners' rows until commit (SQLite already lets one writer in at a time).
-    session.exec(select(Profile.id).where(col(Profile.id).in_({i.commissioner_profile_id for i in items}))
-                 .with_for_update()).all()
+    _lock(session, DispatchRequest, {i.request_id for i in items})
+    _lock(session, Profile, {i.commissioner_profile_id for i in items})
     check(session, proposal, items)
     status = DispatchStatus.ACTIVE if proposal.start_date <= dt.date.today() else DispatchStatus.PLANNED
     dispatches = [_dispatch(session, user, proposal, item, status) for item in items]
@@ -262,13 +268,16 @@ def approve(session: Session, user: Account, proposal_id: int) -> list[Dispatch]
     for request_id in {i.request_id for i in items}:
         request = session.get(DispatchRequest, request_id)
         if served[request_id] >= request.count:
-            request.status = RequestStatus.FULFILLED
-            session.add(request)
-    proposal.status, proposal.decided_at = ProposalStatus.APPROVED, utcnow()
-    session.add(proposal)
+            advance(session, request, RequestStatus.OPEN, status=RequestStatus.FULFILLED)
     record_event(session, user.id, "dispatch.approved", proposal, {"status": "draft"},
                  {"status": "approved", "dispatches": [d.id for d in dispatches]})
     return dispatches
+
+
+def _lock(session: Session, model: type[Profile] | type[DispatchRequest], ids: set[int]) -> None:
+    """Lock rows until commit and read them afresh (ids sorted: every approval locks in one order)."""
+    session.exec(select(model).where(col(model.id).in_(sorted(ids))).order_by(col(model.id))
+                 .with_for_update().execution_options(populate_existing=True)).all()
 
 
 def _dispatch(session: Session, user: Account, proposal: DispatchProposal, item: ProposalItem,
@@ -296,9 +305,8 @@ def _dispatch(session: Session, user: Account, proposal: DispatchProposal, item:
 
 def discard(session: Session, user: Account, proposal_id: int) -> DispatchProposal:
     """Drop a draft proposal; its requests stay open."""
-    proposal = draft(session, user, proposal_id)
-    proposal.status, proposal.decided_at = ProposalStatus.DISCARDED, utcnow()
-    session.add(proposal)
+    proposal = draft(session, user, proposal_id, editing=False)
+    advance(session, proposal, ProposalStatus.DRAFT, status=ProposalStatus.DISCARDED, decided_at=utcnow())
     record_event(session, user.id, "dispatch.discarded", proposal, {"status": "draft"}, {"status": "discarded"})
     return proposal
 

@@ -48,3 +48,10 @@ class ValidationError(DomainError):
 
     status = 422
     code = "validation_error"
+
+
+class Busy(DomainError):
+    """The database stayed contended through every retry; the client may try again shortly."""
+
+    status = 503
+    code = "busy"

@@ -8,7 +8,6 @@ reported milestone, so funds cannot be released twice or out of order even by tw
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models.challenges import Challenge, ChallengeStatus
@@ -26,6 +25,7 @@ from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to, owned_challenge
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify, notify_role
+from webapp.services.transitions import advance, insert_once
 
 SUBSIDISABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
 REPORTABLE = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS, ChallengeStatus.COMPLETED)
@@ -73,8 +73,7 @@ def attach(session: Session, user: Account, challenge_id: int, data: SubsidyCrea
         raise ValidationError(message, {"amount": message})
     subsidy = Subsidy(challenge_id=challenge.id, amount=data.amount, conditions=data.conditions.strip(),
                       created_by=user.id)
-    session.add(subsidy)
-    session.flush()
+    insert_once(session, subsidy, _("This challenge already has a subsidy."))
     for position, item in enumerate(data.milestones, start=1):
         session.add(Milestone(subsidy_id=subsidy.id, position=position, title=item.title, amount=item.amount))
     record_event(session, user.id, "subsidy.attached", subsidy, None,
@@ -104,8 +103,8 @@ def report(session: Session, user: Account, challenge_id: int, milestone_id: int
     if any(m.status != MilestoneStatus.RELEASED for m in earlier):
         raise InvalidTransition(_("Report the milestones in order: an earlier one is not released yet."))
     before = snapshot(milestone, "status", "report_note")
-    milestone.status, milestone.report_note, milestone.reported_at = MilestoneStatus.REPORTED, note, utcnow()
-    session.add(milestone)
+    advance(session, milestone, milestone.status, status=MilestoneStatus.REPORTED, report_note=note,
+            reported_at=utcnow())
     record_event(session, user.id, "milestone.reported", milestone, before,
                  snapshot(milestone, "status", "report_note"))
     notify_role(session, "government", "milestone.reported", link_to(challenge), title=challenge.title,
@@ -117,12 +116,10 @@ def release(session: Session, user: Account, challenge_id: int, milestone_id: in
     """Government approves a reported milestone and releases its funds — once, and only in order."""
     challenge = _governed(session, user, challenge_id)
     milestone = _milestone(session, challenge, milestone_id)[1]
-    done = session.exec(update(Milestone).where(
-        col(Milestone.id) == milestone.id, col(Milestone.status) == MilestoneStatus.REPORTED.value)
-        .values(status=MilestoneStatus.RELEASED.value, released_at=utcnow(), released_by=user.id))
-    if done.rowcount != 1:
+    if milestone.status != MilestoneStatus.REPORTED:
         raise InvalidTransition(_("Only a reported milestone can be released, and only once."))
-    session.refresh(milestone)
+    advance(session, milestone, MilestoneStatus.REPORTED, status=MilestoneStatus.RELEASED, released_at=utcnow(),
+            released_by=user.id)
     record_event(session, user.id, "milestone.released", milestone, {"status": MilestoneStatus.REPORTED.value},
                  snapshot(milestone, "status", "amount"))
     notify(session, challenge.owner_id, "milestone.released", link_to(challenge), title=challenge.title,
@@ -137,8 +134,7 @@ def send_back(session: Session, user: Account, challenge_id: int, milestone_id: 
     if milestone.status != MilestoneStatus.REPORTED:
         raise InvalidTransition(_("Only a reported milestone can be returned."))
     before = snapshot(milestone, "status", "return_reason")
-    milestone.status, milestone.return_reason = MilestoneStatus.RETURNED, reason
-    session.add(milestone)
+    advance(session, milestone, MilestoneStatus.REPORTED, status=MilestoneStatus.RETURNED, return_reason=reason)
     record_event(session, user.id, "milestone.returned", milestone, before,
                  snapshot(milestone, "status", "return_reason"))
     notify(session, challenge.owner_id, "milestone.returned", link_to(challenge), title=challenge.title,

@@ -1,0 +1,39 @@
+"""`flask --app wsgi worker`: run background jobs (mail outbox and slow work) until stopped."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from models.db import new_session
+from webapp.jobs.queue import run_one, run_pending, worker_name
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Run the jobs that are ready now, then exit.")
+@click.option("--poll", type=click.FloatRange(0.05, 60.0), default=1.0, show_default=True,
+              help="Seconds to wait when no job is ready.")
+def worker(once: bool, poll: float) -> None:
+    """Run queued jobs; start as many workers, on as many hosts, as the load needs."""
+    engine = current_app.extensions["engine"]
+
+    def session_factory():
+        return new_session(engine)
+
+    if once:
+        click.echo(f"Ran {run_pending(session_factory)} job(s).")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    me = worker_name()
+    click.echo(f"Worker {me} is waiting for jobs (stop with Ctrl-C or SIGTERM).")
+    while not stop.is_set():
+        if not run_one(session_factory, me):
+            stop.wait(poll)
+    click.echo(f"Worker {me} stopped.")
