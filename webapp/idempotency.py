@@ -65,7 +65,7 @@ def replay() -> Response | None:
         session.flush()
         row = None
     if row is None:
-        g.idempotency_key = key
+        g.idempotency_key = _claim(key)
         return None
     if row.fingerprint != _fingerprint():
         message = _("This Idempotency-Key was used for another request.")
@@ -75,17 +75,29 @@ def replay() -> Response | None:
     return response
 
 
-def remember(response: Response) -> None:
-    """Store a successful answer under the request's key, in the request's transaction."""
-    key = g.pop("idempotency_key", None)
-    if key is None or not 200 <= response.status_code < 300:
-        return
-    row = IdempotencyKey(user_id=current_user.id, key=key, fingerprint=_fingerprint(),
-                         status_code=response.status_code, content_type=response.content_type or "",
-                         body=response.get_data(as_text=True))
+def _claim(key: str) -> IdempotencyKey:
+    """Hold the key for this request: a concurrent request with the same key waits on it (PostgreSQL's
+    unique index) until this one commits, then replays its answer; the row is never seen half-written."""
+    row = IdempotencyKey(user_id=current_user.id, key=key, fingerprint=_fingerprint(), status_code=0,
+                         content_type="")
     session = db.session()
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
         raise LostRace() from None
+    return row
+
+
+def remember(response: Response) -> None:
+    """Keep a successful answer under the request's key, in the request's transaction (else free the key)."""
+    row = g.pop("idempotency_key", None)
+    if row is None:
+        return
+    session = db.session()
+    if not 200 <= response.status_code < 300:
+        session.delete(row)
+        return
+    row.status_code, row.content_type = response.status_code, response.content_type or ""
+    row.body = response.get_data(as_text=True)
+    session.add(row)

@@ -2,80 +2,38 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.webapp.served import call as served_call
+from tests.webapp.served import gunicorn, shared_database
 from tests.webapp.test_curation import EXPERT, add_solver
-from tests.world import World
-from webapp import create_app, db
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 WORKERS = 2
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def shared(database_url, tmp_path, app):
     """A database both this process and gunicorn's workers open, with the cast in it."""
-    if database_url.startswith("postgresql"):
-        yield database_url, World.build(app)  # the app fixture emptied the server's database
-        return
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
-    own = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
-    with own.app_context():
-        db.create_all()
-    yield url, World.build(own)
-    own.extensions["engine"].dispose()
+    with shared_database(database_url, tmp_path, app) as pair:
+        yield pair
 
 
 @pytest.fixture
 def server(shared, tmp_path):
     """gunicorn with two workers on the shared database; yields its URL and access log (with worker pids)."""
-    url, _world = shared
-    log = tmp_path / "access.log"
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "workers-test", "JIEBANG_INSTANCE_PATH": str(tmp_path)}
-    process = subprocess.Popen([str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-                                "--access-logfile", str(log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
-                                "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/account/login", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start")
-    yield base, log
-    process.terminate()
-    process.wait(timeout=10)
+    with gunicorn(shared[0], tmp_path, workers=WORKERS) as served:
+        yield served
 
 
 def call(base: str, token: str, path: str, method: str = "GET", body: dict | None = None) -> dict:
-    """One API call on a fresh connection."""
-    request = urllib.request.Request(base + "/api/v1" + path, method=method,
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    """One successful API call on a fresh connection."""
+    status, answer = served_call(base, token, path, method, body)
+    assert status < 300, (status, answer)
+    return answer
 
 
 def pids_serving(log: Path, path: str, since: int) -> set[str]:

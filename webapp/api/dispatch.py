@@ -55,6 +55,16 @@ def create_request():
     return DispatchRequestRead.model_validate(row, from_attributes=True), 201
 
 
+@bp.post("/dispatch/requests/<int:request_id>/withdraw")
+@login_required
+@spec.validate(resp=responses(200, DispatchRequestRead, 404, 409), tags=[TAG])
+def withdraw_request(request_id: int):
+    """Withdraw an open request (its enterprise)."""
+    row = service.withdraw_request(db.session(), current_user, request_id)
+    db.commit()
+    return DispatchRequestRead.model_validate(row, from_attributes=True)
+
+
 @bp.get("/dispatch/requests")
 @login_required
 @spec.validate(resp=responses(200, RequestList), tags=[TAG])

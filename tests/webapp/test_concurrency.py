@@ -1,0 +1,168 @@
+"""Races under real gunicorn (several workers and threads) on SQLite and PostgreSQL: of N concurrent
+conflicting requests exactly one succeeds and the others answer a clean 409 — never a 500, never two
+effects in the database (rows and audit events)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from sqlmodel import func, select
+
+from models.accounts import Role
+from models.audit import AuditEvent
+from models.challenges import Bid, BidStatus
+from models.dispatch import Dispatch
+from models.subsidies import Subsidy
+from tests.webapp.served import call, gunicorn, shared_database
+from tests.webapp.test_curation import EXPERT, add_solver
+from tests.webapp.test_dispatch import ORCHARD, ask, propose
+from tests.webapp.test_subsidies import PLAN, act
+from tests.world import bid_payload
+from webapp import db
+
+N = 12
+
+
+@pytest.fixture
+def shared(database_url, tmp_path, app):
+    """A database this process and the server share, with the cast in it."""
+    with shared_database(database_url, tmp_path, app) as pair:
+        yield pair
+
+
+@pytest.fixture
+def server(shared, tmp_path):
+    """gunicorn with 3 workers × 4 threads: up to 12 requests in flight at once."""
+    with gunicorn(shared[0], tmp_path, workers=3, threads=4) as (base, _log):
+        yield base
+
+
+def race(base: str, requests: list[tuple[str, str, str, dict | None]]) -> list[tuple[int, dict]]:
+    """Send (token, method, path, body) requests at the same moment, each on its own connection."""
+    start = threading.Barrier(len(requests))
+
+    def send(item: tuple[str, str, str, dict | None]) -> tuple[int, dict]:
+        token, method, path, body = item
+        start.wait()
+        return call(base, token, path, method, body)
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return list(pool.map(send, requests))
+
+
+def one_winner(answers: list[tuple[int, dict]], success: int = 200) -> None:
+    """Exactly one success; every other answer a 409 in the API's error format."""
+    statuses = Counter(status for status, _body in answers)
+    assert statuses == {success: 1, 409: len(answers) - 1}, statuses
+    assert all(body["error"]["code"] for status, body in answers if status == 409)
+
+
+def count(world, model: Any, *where: Any) -> int:
+    """Rows of `model` matching `where` in the shared database."""
+    with world.app.app_context():
+        return db.session().exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def audited(world, action: str) -> int:
+    """Audit events of one action."""
+    return count(world, AuditEvent, AuditEvent.action == action)
+
+
+def test_concurrent_acceptances_award_exactly_one_bid(shared, server):
+    """Twelve acceptances of twelve bids on one challenge at once: one award, one accepted bid, one event."""
+    _url, world = shared
+    cid = world.challenge("published")
+    bids = []
+    for i in range(N):
+        add_solver(world, f"bidder{i}", f"大学{i}", EXPERT)
+        bids.append(world.bid(cid, f"bidder{i}"))
+    token = world.users["owner"]["token"]
+    one_winner(race(server, [(token, "POST", f"/bids/{b}/accept", None) for b in bids]))
+    assert count(world, Bid, Bid.challenge_id == cid, Bid.status == BidStatus.ACCEPTED) == 1
+    assert count(world, Bid, Bid.challenge_id == cid, Bid.status == BidStatus.DECLINED) == N - 1
+    assert audited(world, "challenge.awarded") == 1 and audited(world, "bid.accepted") == 1
+
+
+def test_release_and_return_of_one_milestone_at_once_do_one_thing(shared, server):
+    """Six releases and six returns of one reported milestone at once: exactly one of them happens."""
+    _url, world = shared
+    cid = world.challenge("awarded")
+    milestone = world.api("government", "POST", f"/challenges/{cid}/subsidy", PLAN).json["milestones"][0]["id"]
+    assert act(world, "owner", cid, milestone, "report", {"note": "样机验证完成"}).status_code == 200
+    token, path = world.users["government"]["token"], f"/challenges/{cid}/milestones/{milestone}"
+    requests = [(token, "POST", f"{path}/release", None)] * (N // 2) + \
+               [(token, "POST", f"{path}/return", {"reason": "材料不全"})] * (N // 2)
+    one_winner(race(server, requests))
+    assert audited(world, "milestone.released") + audited(world, "milestone.returned") == 1
+
+
+def test_concurrent_approvals_record_one_dispatch(shared, server):
+    """Twelve approvals of a one-pair proposal at once: one approval, one Dispatch row."""
+    _url, world = shared
+    world.add_person("orchard", "天津市农业科学院", ORCHARD, role=Role.COMMISSIONER)
+    request = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导，减少病虫害")
+    proposal = propose(world, [request]).json
+    assert len(proposal["items"]) == 1
+    token = world.users["government"]["token"]
+    one_winner(race(server, [(token, "POST", f"/dispatch/proposals/{proposal['id']}/approve", None)] * N))
+    assert count(world, Dispatch) == 1 and audited(world, "dispatch.approved") == 1
+
+
+def test_concurrent_publications_publish_once(shared, server):
+    """Twelve publications of one submitted challenge at once: one publication, one event."""
+    _url, world = shared
+    cid = world.challenge("submitted")
+    one_winner(race(server, [(world.users["government"]["token"], "POST", f"/challenges/{cid}/publish", None)] * N))
+    assert audited(world, "challenge.published") == 1
+
+
+def test_concurrent_subsidies_attach_once(shared, server):
+    """Twelve subsidies for one challenge at once: one is attached, the others are refused."""
+    _url, world = shared
+    cid = world.challenge("published")
+    one_winner(race(server, [(world.users["government"]["token"], "POST", f"/challenges/{cid}/subsidy", PLAN)] * N),
+               success=201)
+    assert count(world, Subsidy) == 1 and audited(world, "subsidy.attached") == 1
+
+
+def test_concurrent_withdrawals_of_a_request_withdraw_once(shared, server):
+    """Twelve withdrawals of one open commissioner request at once: one withdrawal, one event."""
+    _url, world = shared
+    request = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导")
+    token = world.users["owner"]["token"]
+    one_winner(race(server, [(token, "POST", f"/dispatch/requests/{request}/withdraw", None)] * N))
+    assert audited(world, "dispatch.request_withdrawn") == 1
+
+
+def test_a_withdrawal_racing_an_acceptance_leaves_one_outcome(shared, server):
+    """The solver withdraws while the enterprise accepts the same bid: exactly one of the two happens."""
+    _url, world = shared
+    cid = world.challenge("published")
+    bid = world.bid(cid)
+    requests = [(world.users["solver"]["token"], "POST", f"/bids/{bid}/withdraw", None)] * (N // 2) + \
+               [(world.users["owner"]["token"], "POST", f"/bids/{bid}/accept", None)] * (N // 2)
+    one_winner(race(server, requests))
+    assert audited(world, "bid.withdrawn") + audited(world, "bid.accepted") == 1
+
+
+def test_retries_with_one_idempotency_key_create_one_bid(shared, server):
+    """The same bid sent twelve times at once with one Idempotency-Key: one bid, the same answer for all."""
+    _url, world = shared
+    cid = world.challenge("published")
+    token, path = world.users["solver"]["token"], f"/api/v1/challenges/{cid}/bids"
+    start = threading.Barrier(N)
+
+    def send(_i: int) -> tuple[int, dict]:
+        start.wait()
+        return call(server, token, path.removeprefix("/api/v1"), "POST", bid_payload(),
+                    headers={"Idempotency-Key": "bid-retry-1"})
+
+    with ThreadPoolExecutor(max_workers=N) as pool:
+        answers = list(pool.map(send, range(N)))
+    assert {status for status, _b in answers} == {201}
+    assert len({body["id"] for _s, body in answers}) == 1
+    assert count(world, Bid, Bid.challenge_id == cid) == 1 and audited(world, "bid.submitted") == 1
