@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from models.accounts import ApiToken, Role, User, UserRole
 from webapp import db
+from webapp.services import throttle
 from webapp.services.errors import PermissionDenied
 
 login_manager = LoginManager()
@@ -78,6 +79,7 @@ def _from_token(req) -> Account | None:
         select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked == False)  # noqa: E712
     ).first()
     if token is None:
+        throttle.failed_token(db.session(), req.remote_addr)  # 429 once an address keeps guessing
         return None
     g.token_auth = True
     return load_account(token.user_id)

@@ -9,6 +9,8 @@ from pathlib import Path
 from models.db import default_url
 from webapp.mail import mail_settings
 
+MIN_SECRET_BYTES = 32
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a safe configuration."""
@@ -32,6 +34,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PER_PAGE": 20,
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
         "MATCHING_INDEX_DIR": os.environ.get("MATCHING_INDEX_DIR") or str(Path(instance_path) / "index"),
+        "TRUSTED_PROXIES": _count(os.environ.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
         **mail_settings(dict(os.environ)),
     }
     config.update(overrides or {})
@@ -39,7 +42,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         if production:
             raise ConfigError("SECRET_KEY must be set when JIEBANG_ENV=production")
         config["SECRET_KEY"] = _development_secret(instance_path)
+    if production and len(config["SECRET_KEY"].encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes when JIEBANG_ENV=production "
+                          "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
     return config
+
+
+def _count(value: str, name: str) -> int:
+    """A non-negative whole number from the environment."""
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 def _development_secret(instance_path: str) -> str:

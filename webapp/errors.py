@@ -33,10 +33,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        response = error_response(exc.status, exc.code, exc.message, exc.fields)
-        if exc.status == 503:
-            return response[0], 503, {"Retry-After": "1"}
-        return response
+        body, status = error_response(exc.status, exc.code, exc.message, exc.fields)
+        return body, status, exc.headers
 
     @app.errorhandler(IntegrityError)
     def _integrity(_exc: IntegrityError):

@@ -6,11 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from models.accounts import Registration
+from models.accounts import Registration, User
 from webapp import db
 from webapp.auth import load_account
 from webapp.blueprints.forms import form_status, run_form
-from webapp.services import accounts
+from webapp.redirects import same_site_path
+from webapp.services import accounts, throttle
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -32,16 +33,31 @@ def register():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with e-mail and password."""
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
-        user = accounts.authenticate(db.session(), request.form.get("email", ""),
-                                     request.form.get("password", ""))
-        if user is not None:
-            login_user(load_account(user.id))
-            return redirect(_safe_next(request.args.get("next")))
-        error = _("Wrong e-mail or password.")
-    status = 401 if error else 200
-    return render_template("account/login.html", error=error, values=request.form), status
+        email = request.form.get("email", "")
+        try:
+            user = sign_in(email, request.form.get("password", ""))
+        except throttle.TooManyAttempts as exc:
+            error, status, headers = exc.message, 429, exc.headers
+        else:
+            if user is not None:
+                return redirect(safe_next(request.args.get("next")))
+            error, status = _("Wrong e-mail or password."), 401
+    return render_template("account/login.html", error=error, values=request.form), status, headers
+
+
+def sign_in(email: str, password: str) -> User | None:
+    """Check a password under the throttle and sign the user in; the user, or None."""
+    attempt = throttle.begin(db.session(), email, request.remote_addr)
+    method = current_app.config.get("PASSWORD_METHOD", "scrypt")
+    user = accounts.authenticate(db.session(), email, password, method)
+    if user is None:
+        return None
+    throttle.succeeded(db.session(), attempt, email)
+    db.commit()
+    login_user(load_account(user.id))
+    return user
 
 
 @bp.route("/logout", methods=["POST"])
@@ -72,8 +88,6 @@ def revoke(token_id: int):
     return redirect(url_for(".tokens"))
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow same-site relative redirects after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.index")
+def safe_next(target: str | None) -> str:
+    """Follow only a same-site path after sign-in, judged as a browser would read it; else the home page."""
+    return same_site_path(target) or url_for("home.index")

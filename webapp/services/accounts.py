@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -71,12 +74,23 @@ def register(session: Session, data: Registration, password_method: str) -> User
     return create_user(session, data.email, data.name, hashed, [data.role], org, data.region)
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with that e-mail and password, or None."""
+def authenticate(session: Session, email: str, password: str, password_method: str = "scrypt") -> User | None:
+    """The active user with that e-mail and password, or None.
+
+    An unknown e-mail costs one password check too, against a hash of the same method, so the answer's
+    timing does not tell which e-mail addresses have accounts.
+    """
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    stored = user.password_hash if user is not None else _decoy_hash(password_method)
+    if not check_password_hash(stored, password) or user is None or not user.active:
         return None
     return user
+
+
+@functools.cache
+def _decoy_hash(method: str) -> str:
+    """A hash of a random password, checked in place of a missing account's."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def issue_token(session: Session, user_id: int, name: str) -> tuple[ApiToken, str]:

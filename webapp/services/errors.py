@@ -8,6 +8,7 @@ class DomainError(Exception):
 
     status = 400
     code = "bad_request"
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str, fields: dict[str, str] | None = None):
         super().__init__(message)
@@ -55,3 +56,4 @@ class Busy(DomainError):
 
     status = 503
     code = "busy"
+    headers = {"Retry-After": "1"}
