@@ -25,7 +25,9 @@ db: setup
 	$(FLASK) load-demo --if-empty
 	$(FLASK) reindex --if-stale
 
+# The background worker (mail outbox, slow jobs) runs beside gunicorn and stops with it.
 run: db
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: db

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, BigInteger, Column, Index, Text, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.common import Region, TechField, enum_type, utcnow
-from models.validation import clean_keywords, non_blank
+from models.validation import clean_keywords, iso_date, non_blank, within_years
 
 MAX_BUDGET_YUAN = 10_000_000_000
 
@@ -88,12 +88,14 @@ class ChallengeInput(ChallengeBase):
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
 
+    _iso = field_validator("deadline", mode="before")(iso_date)
+
     @field_validator("deadline")
     @classmethod
-    def _future(cls, value: dt.date) -> dt.date:
-        if value <= dt.date.today():
+    def _future(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value <= dt.date.today():
             raise ValueError("deadline must be after today")
-        return value
+        return within_years(value)
 
 
 class ChallengeCreate(ChallengeInput):
@@ -115,6 +117,7 @@ class ChallengeUpdate(SQLModel):
 
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
+    _iso = field_validator("deadline", mode="before")(iso_date)
     _future = field_validator("deadline")(ChallengeInput._future.__func__)  # type: ignore[attr-defined]
 
 
@@ -153,10 +156,12 @@ class ChallengeSearch(SQLModel):
     q: str = Field(default="", max_length=200)
     field: TechField | None = None
     region: Region | None = None
-    budget_min: int | None = Field(default=None, ge=0)
-    budget_max: int | None = Field(default=None, ge=0)
+    budget_min: int | None = Field(default=None, ge=0, le=MAX_BUDGET_YUAN)
+    budget_max: int | None = Field(default=None, ge=0, le=MAX_BUDGET_YUAN)
     deadline_after: dt.date | None = None
     deadline_before: dt.date | None = None
+
+    _iso = field_validator("deadline_after", "deadline_before", mode="before")(iso_date)
     sort: Literal["newest", "deadline", "budget_desc", "budget_asc"] = "newest"
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)

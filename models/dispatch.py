@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel, col
 
 from models.common import enum_type, utcnow
-from models.validation import non_blank
+from models.validation import iso_date, non_blank, within_years
 
 
 class DispatchStatus(StrEnum):
@@ -140,10 +140,17 @@ class ProposalCreate(SQLModel):
     end_date: dt.date
     same_region: bool = False
 
+    _iso = field_validator("start_date", "end_date", mode="before")(iso_date)
+
     @model_validator(mode="after")
     def _period(self) -> ProposalCreate:
         if self.end_date <= self.start_date:
             raise ValueError("the end date must be after the start date")
+        if self.end_date <= dt.date.today():
+            raise ValueError("the service period has already ended")
+        if self.start_date < dt.date.today() - dt.timedelta(days=365):
+            raise ValueError("the service period cannot start more than a year ago")
+        within_years(self.end_date)
         return self
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from webapp import auth, cli, db, errors, headers, i18n
+from webapp import auth, cli, db, errors, headers, i18n, routing
 from webapp.api import init_app as init_api
 from webapp.blueprints import register_blueprints
 from webapp.config import load_config
@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance = os.environ.get("JIEBANG_INSTANCE_PATH", str(ROOT / "instance"))
     app = Jiebang(__name__, instance_path=instance, static_folder=str(ROOT / "static"))
     app.config.from_mapping(load_config(app.instance_path, test_config))
+    routing.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)

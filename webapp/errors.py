@@ -56,7 +56,9 @@ def init_app(app: Flask) -> None:
             413: _("The request is too large."),
         }
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, messages.get(exc.code, exc.description or exc.name))
+        body, status = error_response(exc.code or 500, code, messages.get(exc.code, exc.description or exc.name))
+        allow = {"Allow": ", ".join(sorted(exc.valid_methods))} if getattr(exc, "valid_methods", None) else {}
+        return body, status, allow
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

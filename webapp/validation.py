@@ -63,6 +63,12 @@ def _value_error(message: str) -> str:
         "deadline must be after today": _("The deadline must be after today."),
         "the milestones must add up to the subsidy amount": _("The milestones must add up to the subsidy amount."),
         "the end date must be after the start date": _("The end date must be after the start date."),
+        "the service period has already ended": _("The service period has already ended."),
+        "the service period cannot start more than a year ago": _("The service period cannot start more than a year "
+                                                                  "ago."),
+        "enter a date as YYYY-MM-DD": _("Enter a date as YYYY-MM-DD."),
+        "keywords are a list of texts": _("Keywords are a list of texts."),
+        "the date must be within 5 years from today": _("The date must be within 5 years from today."),
     }
     text = message.removeprefix("Value error, ")
     return known.get(text, text)

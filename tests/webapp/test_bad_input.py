@@ -55,14 +55,15 @@ def test_api_reports_missing_fields(world):
         response.json["error"]["fields"])
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b""])
-def test_api_rejects_a_body_that_is_not_an_object(world, body):
-    """Does a body that is not a JSON object get a JSON 422, never a 500?"""
+@pytest.mark.parametrize("body,status", [(b"not json", 400), (b'{"title": "x"', 400), (b"[1, 2]", 422),
+                                         (b"", 422)])
+def test_api_rejects_a_body_that_is_not_an_object(world, body, status):
+    """Is an unparseable body a 400 (never read as {}), and a body that is not an object a 422?"""
     client = world.app.test_client()
     response = client.post("/api/v1/challenges", data=body, content_type="application/json",
                            headers=world.headers("owner"))
-    assert response.status_code == 422
-    assert response.json["error"]["code"] == "validation_error"
+    assert response.status_code == status
+    assert response.json["error"]["code"] == ("bad_request" if status == 400 else "validation_error")
 
 
 @pytest.mark.parametrize("field,change", BAD_CHALLENGES[:10])

@@ -191,11 +191,29 @@ def test_pages_request_propose_and_approve(world, people):
 def test_a_dispatch_whose_period_ran_out_frees_the_place(world, people, app):
     """A dispatch that ended (by the calendar) shows as ended and no longer counts against capacity."""
     first = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导", 1)
-    past = {"request_ids": [first], "same_region": False,
-            "start_date": (dt.date.today() - dt.timedelta(days=200)).isoformat(),
-            "end_date": (dt.date.today() - dt.timedelta(days=10)).isoformat()}
-    proposal = world.api("government", "POST", "/dispatch/proposals", past).json
+    proposal = propose(world, [first]).json
     world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve")
+    with app.app_context():  # the calendar moves on: the period ended ten days ago
+        session = db.session()
+        for dispatch in session.exec(select(Dispatch)):
+            dispatch.start_date = dt.date.today() - dt.timedelta(days=200)
+            dispatch.end_date = dt.date.today() - dt.timedelta(days=10)
+            session.add(dispatch)
+        session.commit()
     with app.app_context():
         assert service.remaining_capacity(db.session())[people["orchard_tj"]] == 1
     assert "已结束" in world.login("government").get("/dispatches").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("start,end,field_message", [
+    (-200, -10, "已经结束"), (-900, 30, "一年"), (10, 10, "晚于"), (10, 5000, "5 年"),
+])
+def test_a_service_period_must_be_sensible(world, start, end, field_message):
+    """A period that ended, began long ago, is empty, or runs past five years is a 422 saying why."""
+    request = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导", 1)
+    today = dt.date.today()
+    response = world.api("government", "POST", "/dispatch/proposals", {
+        "request_ids": [request], "start_date": (today + dt.timedelta(days=start)).isoformat(),
+        "end_date": (today + dt.timedelta(days=end)).isoformat()})
+    assert response.status_code == 422
+    assert field_message in " ".join(response.json["error"]["fields"].values())

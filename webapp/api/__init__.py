@@ -17,11 +17,15 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     subsidies,
 )
 from webapp.api.base import bp, spec
+from webapp.api.guards import check_request, check_text_fields
 from webapp.auth import authenticated_by_token
 from webapp.extensions import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 csrf.exempt(bp)
+
+
+bp.before_request(check_request)
 
 
 @bp.before_request
@@ -35,5 +39,6 @@ def _csrf_for_sessions():
 
 def init_app(app: Flask) -> None:
     """Mount the API and its OpenAPI document."""
+    app.before_request(check_text_fields)
     app.register_blueprint(bp)
     spec.register(app)

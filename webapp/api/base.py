@@ -58,9 +58,12 @@ class Done(SQLModel):
     ok: bool = True
 
 
+ALWAYS = (400, 401, 415, 422, 429, 503)  # malformed body, no credentials, throttled, busy
+
+
 def responses(status: int, model: type[SQLModel] | None, *errors: int) -> Response:
     """The documented responses of an endpoint: its success and its error statuses."""
-    codes: dict[str, Any] = {f"HTTP_{code}": Error for code in (401, *errors)}
+    codes: dict[str, Any] = {f"HTTP_{code}": Error for code in (*ALWAYS, *errors)}
     codes[f"HTTP_{status}"] = model
     return Response(**codes)
 

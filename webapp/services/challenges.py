@@ -50,8 +50,8 @@ def search_text(challenge: Challenge) -> str:
 def search_condition(token: str):
     """Chinese words match anywhere in the text; ASCII terms only as whole terms (GaN ≠ organ)."""
     if token.isascii():
-        return col(Challenge.search_text).contains(f" {token} ")
-    return col(Challenge.search_text).contains(token)
+        return col(Challenge.search_text).contains(f" {token} ", autoescape=True)
+    return col(Challenge.search_text).contains(token, autoescape=True)
 
 
 def link_to(challenge: Challenge) -> str:

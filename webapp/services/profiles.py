@@ -99,8 +99,8 @@ def browse_achievements(session: Session, q: str = "", field: str | None = None,
     """Achievements filtered by words in title/abstract and by field."""
     statement = select(Achievement)
     for word in q.split()[:10]:
-        statement = statement.where(or_(col(Achievement.title).contains(word),
-                                        col(Achievement.abstract).contains(word)))
+        statement = statement.where(or_(col(Achievement.title).contains(word, autoescape=True),
+                                        col(Achievement.abstract).contains(word, autoescape=True)))
     if field:
         statement = statement.where(Achievement.field == field)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
@@ -116,8 +116,8 @@ def browse_profiles(session: Session, kind: str | None = None, q: str = "",
     if kind:
         statement = statement.where(Profile.kind == kind)
     for word in q.split()[:10]:
-        statement = statement.where(or_(col(Profile.display_name).contains(word),
-                                        col(Profile.expertise).contains(word)))
+        statement = statement.where(or_(col(Profile.display_name).contains(word, autoescape=True),
+                                        col(Profile.expertise).contains(word, autoescape=True)))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(col(Profile.id)).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total
