@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations explore
+.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations explore fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ eval: setup
 # Property tests with fresh random inputs and 20x the examples (make test runs them derandomized).
 explore: setup
 	HYPOTHESIS_PROFILE=explore JIEBANG_EXPLORE_FACTOR=$${FACTOR:-20} $(BIN)/python -m pytest tests/matching -q
+
+# Schemathesis, every check, as four roles with the stateful phase, on SQLite and PostgreSQL; prints the table.
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	$(BIN)/python -m tests.fuzz.run --examples $(FUZZ_EXAMPLES) --stateful
 
 lint: setup
 	$(BIN)/ruff check .

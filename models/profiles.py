@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from models.common import Region, TechField, enum_type, utcnow
-from models.validation import clean_keywords, non_blank
+from models.validation import clean_keywords, iso_date, non_blank
 
 
 class ProfileKind(StrEnum):
@@ -95,6 +95,7 @@ class DocumentBase(SQLModel):
     date: dt.date | None = None
 
     _title = field_validator("title")(non_blank)
+    _date = field_validator("date", mode="before")(iso_date)
 
 
 class Document(DocumentBase, table=True):

@@ -49,7 +49,9 @@ MAX_YEARS_AHEAD = 5
 
 
 def iso_date(value: object) -> object:
-    """Accept a date only as YYYY-MM-DD text (or a date): no timestamps, no other formats."""
+    """Accept a date only as YYYY-MM-DD text (or a date, or None): no timestamps, no other formats."""
+    if value is None:
+        return None
     if isinstance(value, dt.datetime) or not isinstance(value, str | dt.date):
         raise ValueError("enter a date as YYYY-MM-DD")
     if isinstance(value, str) and not ISO_DATE.fullmatch(value.strip()):

@@ -35,6 +35,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000"),
         "MATCHING_INDEX_DIR": os.environ.get("MATCHING_INDEX_DIR") or str(Path(instance_path) / "index"),
         "TRUSTED_PROXIES": _count(os.environ.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
+        "SIGNIN_ACCOUNT_LIMIT": _count(os.environ.get("SIGNIN_ACCOUNT_LIMIT", "10"), "SIGNIN_ACCOUNT_LIMIT"),
+        "SIGNIN_ADDRESS_LIMIT": _count(os.environ.get("SIGNIN_ADDRESS_LIMIT", "50"), "SIGNIN_ADDRESS_LIMIT"),
         **mail_settings(dict(os.environ)),
     }
     config.update(overrides or {})

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**63 - 1
+NO_RECORD = -1  # no table holds a negative id
 
 
 class RecordId(IntegerConverter):
-    """`<int:…>` bounded to what the databases' BIGINT holds."""
+    """`<int:…>` whose values beyond what BIGINT holds name no record (a 404 from the view's lookup).
 
-    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
-                 max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
-        super().__init__(url_map, fixed_digits, min, max, signed)
+    Refusing them in the converter instead would let Werkzeug's router answer 405 for a method that
+    another rule of the same path accepts.
+    """
+
+    def to_python(self, value: str) -> int:
+        """The id, or NO_RECORD when it cannot be one."""
+        number = int(value)
+        return number if number <= MAX_ID else NO_RECORD
 
 
 def init_app(app: Flask) -> None:

@@ -58,18 +58,25 @@ def gunicorn(url: str, tmp_path: Path, workers: int = 2, threads: int = 1) -> It
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/account/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
+        wait_until_serving(base, process)
         yield base, log
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def wait_until_serving(base: str, process: subprocess.Popen) -> None:
+    """Wait (up to 30 s) until the server answers; fail the test when it never does."""
+    for _ in range(300):
+        if process.poll() is not None:
+            break
+        try:
+            urllib.request.urlopen(base + "/account/login", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    pytest.fail("gunicorn did not start")
 
 
 def call(base: str, token: str, path: str, method: str = "GET", body: dict | None = None,

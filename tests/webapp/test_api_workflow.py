@@ -19,7 +19,9 @@ def test_enterprise_posts_a_draft(world):
 def test_owner_edits_a_draft(world):
     """Can the owner change a draft's fields, leaving the others as they were?"""
     cid = world.challenge("draft")
-    response = world.api("owner", "PATCH", f"/challenges/{cid}", {"budget": 900000, "keywords": "磨削, 补偿"})
+    text = world.api("owner", "PATCH", f"/challenges/{cid}", {"keywords": "磨削, 补偿"})
+    assert text.status_code == 422 and "keywords" in text.json["error"]["fields"]  # the API takes a JSON array
+    response = world.api("owner", "PATCH", f"/challenges/{cid}", {"budget": 900000, "keywords": ["磨削", " 补偿"]})
     assert response.status_code == 200
     assert response.json["budget"] == 900000
     assert response.json["keywords"] == ["磨削", "补偿"]

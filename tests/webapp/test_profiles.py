@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 ACHIEVEMENT = {"title": "低界面态SiC栅氧工艺", "abstract": "高温氧化与多步氮化退火，降低界面态密度。",
-               "field": "semiconductor", "keywords": "SiC, 栅氧", "maturity": "pilot", "region": "tianjin",
+               "field": "semiconductor", "keywords": ["SiC", "栅氧"], "maturity": "pilot", "region": "tianjin",
                "patent_numbers": "ZL202310000000.1", "terms": "技术转让"}
 
 

@@ -38,6 +38,15 @@ spec = SpecTree(
 )
 
 
+def validate(**kwargs: Any):
+    """spectree's validation, remembering on the view whether it takes a JSON body (then one is required)."""
+    def decorate(view):
+        wrapped = spec.validate(**kwargs)(view)
+        wrapped.body_model = kwargs.get("json")
+        return wrapped
+    return decorate
+
+
 class ErrorBody(SQLModel):
     """The body of every error answer."""
 
@@ -58,7 +67,7 @@ class Done(SQLModel):
     ok: bool = True
 
 
-ALWAYS = (400, 401, 415, 422, 429, 503)  # malformed body, no credentials, throttled, busy
+ALWAYS = (400, 401, 414, 415, 422, 429, 503)  # malformed, no credentials, URL too long (server), throttled, busy
 
 
 def responses(status: int, model: type[SQLModel] | None, *errors: int) -> Response:

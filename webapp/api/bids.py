@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 from models.challenges import Bid, BidCreate, BidRead, BidUpdate, Reason
 from webapp import db
-from webapp.api.base import body, bp, responses, spec
+from webapp.api.base import body, bp, responses, validate
 from webapp.services import bids as service
 
 TAG = "bids"
@@ -26,7 +26,7 @@ def bid_read(bid: Bid) -> BidRead:
 
 @bp.get("/challenges/<int:challenge_id>/bids")
 @login_required
-@spec.validate(resp=responses(200, BidList, 403, 404), tags=[TAG])
+@validate(resp=responses(200, BidList, 403, 404), tags=[TAG])
 def list_bids(challenge_id: int):
     """Bids on a challenge: all for its owner, managers and government; a solver's own."""
     return BidList(items=[bid_read(b) for b in service.bids_on(db.session(), current_user, challenge_id)])
@@ -34,7 +34,7 @@ def list_bids(challenge_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/bids")
 @login_required
-@spec.validate(json=BidCreate, resp=responses(201, BidRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=BidCreate, resp=responses(201, BidRead, 403, 404, 409, 422), tags=[TAG])
 def place_bid(challenge_id: int):
     """Bid on a published challenge (solver; one open bid per challenge)."""
     bid = service.place_bid(db.session(), current_user, challenge_id, body())
@@ -44,7 +44,7 @@ def place_bid(challenge_id: int):
 
 @bp.get("/bids/mine")
 @login_required
-@spec.validate(resp=responses(200, BidList), tags=[TAG])
+@validate(resp=responses(200, BidList), tags=[TAG])
 def my_bids():
     """The caller's own bids."""
     return BidList(items=[bid_read(b) for b, _c in service.bids_of(db.session(), current_user)])
@@ -52,7 +52,7 @@ def my_bids():
 
 @bp.get("/bids/<int:bid_id>")
 @login_required
-@spec.validate(resp=responses(200, BidRead, 404), tags=[TAG])
+@validate(resp=responses(200, BidRead, 404), tags=[TAG])
 def get_bid(bid_id: int):
     """Read one bid."""
     bid, _challenge = service.get_bid(db.session(), current_user, bid_id)
@@ -61,7 +61,7 @@ def get_bid(bid_id: int):
 
 @bp.patch("/bids/<int:bid_id>")
 @login_required
-@spec.validate(json=BidUpdate, resp=responses(200, BidRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=BidUpdate, resp=responses(200, BidRead, 403, 404, 409, 422), tags=[TAG])
 def update_bid(bid_id: int):
     """Edit an open bid (its solver)."""
     bid = service.update_bid(db.session(), current_user, bid_id, body())
@@ -75,7 +75,7 @@ ACTIONS = {"withdraw": service.withdraw_bid, "shortlist": service.shortlist_bid,
 
 @bp.post("/bids/<int:bid_id>/<any(withdraw, shortlist, accept):action>")
 @login_required
-@spec.validate(resp=responses(200, BidRead, 403, 404, 409), tags=[TAG])
+@validate(resp=responses(200, BidRead, 403, 404, 409), tags=[TAG])
 def bid_action(bid_id: int, action: str):
     """Withdraw (solver), shortlist or accept (challenge owner; accepting awards the challenge)."""
     bid = ACTIONS[action](db.session(), current_user, bid_id)
@@ -85,7 +85,7 @@ def bid_action(bid_id: int, action: str):
 
 @bp.post("/bids/<int:bid_id>/decline")
 @login_required
-@spec.validate(json=Reason, resp=responses(200, BidRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=Reason, resp=responses(200, BidRead, 403, 404, 409, 422), tags=[TAG])
 def decline_bid(bid_id: int):
     """Decline a bid with a reason the solver sees (challenge owner)."""
     bid = service.decline_bid(db.session(), current_user, bid_id, body().reason)

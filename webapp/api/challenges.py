@@ -14,7 +14,7 @@ from models.challenges import (
     Reason,
 )
 from webapp import db
-from webapp.api.base import body, bp, query, responses, spec
+from webapp.api.base import body, bp, query, responses, validate
 from webapp.services import challenges as service
 from webapp.services.access import can_see_confidential
 
@@ -31,7 +31,7 @@ def challenge_read(challenge: Challenge) -> ChallengeRead:
 
 @bp.get("/challenges")
 @login_required
-@spec.validate(query=ChallengeSearch, resp=responses(200, ChallengeList, 422), tags=[TAG])
+@validate(query=ChallengeSearch, resp=responses(200, ChallengeList, 422), tags=[TAG])
 def list_challenges():
     """Search published challenges (full text in Chinese and English, filters, sort, pages)."""
     search = query()
@@ -42,7 +42,7 @@ def list_challenges():
 
 @bp.get("/challenges/mine")
 @login_required
-@spec.validate(resp=responses(200, ChallengeList), tags=[TAG])
+@validate(resp=responses(200, ChallengeList), tags=[TAG])
 def my_challenges():
     """The caller's own challenges in every state."""
     items = service.challenges_of(db.session(), current_user)
@@ -52,7 +52,7 @@ def my_challenges():
 
 @bp.post("/challenges")
 @login_required
-@spec.validate(json=ChallengeCreate, resp=responses(201, ChallengeRead, 403, 422), tags=[TAG])
+@validate(json=ChallengeCreate, resp=responses(201, ChallengeRead, 403, 422), tags=[TAG])
 def create_challenge():
     """Post a new challenge as a draft (enterprise)."""
     challenge = service.create_challenge(db.session(), current_user, body())
@@ -62,7 +62,7 @@ def create_challenge():
 
 @bp.get("/challenges/<int:challenge_id>")
 @login_required
-@spec.validate(resp=responses(200, ChallengeRead, 404), tags=[TAG])
+@validate(resp=responses(200, ChallengeRead, 404), tags=[TAG])
 def get_challenge(challenge_id: int):
     """Read one challenge."""
     return challenge_read(service.get_challenge(db.session(), current_user, challenge_id))
@@ -70,7 +70,7 @@ def get_challenge(challenge_id: int):
 
 @bp.patch("/challenges/<int:challenge_id>")
 @login_required
-@spec.validate(json=ChallengeUpdate, resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=ChallengeUpdate, resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
 def update_challenge(challenge_id: int):
     """Edit a draft or rejected challenge (owner)."""
     challenge = service.update_challenge(db.session(), current_user, challenge_id, body())
@@ -88,7 +88,7 @@ ACTIONS = {
 
 @bp.post("/challenges/<int:challenge_id>/<any(submit, withdraw, publish, 'accept-terms'):action>")
 @login_required
-@spec.validate(resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
+@validate(resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
 def challenge_action(challenge_id: int, action: str):
     """Submit or withdraw (owner), publish (government), accept confidentiality terms (solver)."""
     challenge = ACTIONS[action](db.session(), current_user, challenge_id)
@@ -98,7 +98,7 @@ def challenge_action(challenge_id: int, action: str):
 
 @bp.post("/challenges/<int:challenge_id>/reject")
 @login_required
-@spec.validate(json=Reason, resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=Reason, resp=responses(200, ChallengeRead, 403, 404, 409, 422), tags=[TAG])
 def reject_challenge(challenge_id: int):
     """Reject a submitted challenge with a reason (government)."""
     challenge = service.reject_challenge(db.session(), current_user, challenge_id, body().reason)

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 from models.curation import ConflictCreate, ConflictRead
 from webapp import db
-from webapp.api.base import Done, body, bp, responses, spec
+from webapp.api.base import Done, body, bp, responses, validate
 from webapp.services import conflicts
 
 TAG = "conflicts"
@@ -21,7 +21,7 @@ class ConflictList(SQLModel):
 
 @bp.post("/conflicts")
 @login_required
-@spec.validate(json=ConflictCreate, resp=responses(201, ConflictRead, 403, 409, 422), tags=[TAG])
+@validate(json=ConflictCreate, resp=responses(201, ConflictRead, 403, 409, 422), tags=[TAG])
 def declare():
     """Declare a conflict of interest (an enterprise names a profile, a person an organisation)."""
     data = body()
@@ -32,7 +32,7 @@ def declare():
 
 @bp.get("/conflicts")
 @login_required
-@spec.validate(resp=responses(200, ConflictList), tags=[TAG])
+@validate(resp=responses(200, ConflictList), tags=[TAG])
 def list_conflicts():
     """Declarations about the caller's profile or enterprise."""
     rows = conflicts.declarations_of(db.session(), current_user)
@@ -41,7 +41,7 @@ def list_conflicts():
 
 @bp.delete("/conflicts/<int:declaration_id>")
 @login_required
-@spec.validate(resp=responses(200, Done, 404), tags=[TAG])
+@validate(resp=responses(200, Done, 404), tags=[TAG])
 def withdraw(declaration_id: int):
     """Take back a declaration the caller made."""
     conflicts.withdraw(db.session(), current_user, declaration_id)

@@ -9,7 +9,7 @@ from matching import ENGINE_VERSION
 from models.curation import DecisionCreate, DecisionRead, InvitationDecline, RankedCandidate, RankedCandidateList
 from models.profiles import ProfileKind
 from webapp import db
-from webapp.api.base import Done, body, bp, query, responses, spec
+from webapp.api.base import Done, body, bp, query, responses, validate
 from webapp.services import curation
 
 TAG = "curation"
@@ -24,7 +24,7 @@ class CandidateSearch(SQLModel):
 
 @bp.get("/challenges/<int:challenge_id>/candidates")
 @login_required
-@spec.validate(query=CandidateSearch, resp=responses(200, RankedCandidateList, 403, 404, 422), tags=[TAG])
+@validate(query=CandidateSearch, resp=responses(200, RankedCandidateList, 403, 404, 422), tags=[TAG])
 def ranked_candidates(challenge_id: int):
     """Candidates ranked by the engine for a challenge, with reasons (conflicts of interest excluded)."""
     search = query()
@@ -41,7 +41,7 @@ def ranked_candidates(challenge_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/decisions")
 @login_required
-@spec.validate(json=DecisionCreate, resp=responses(201, DecisionRead, 403, 404, 422), tags=[TAG])
+@validate(json=DecisionCreate, resp=responses(201, DecisionRead, 403, 404, 422), tags=[TAG])
 def decide(challenge_id: int):
     """Recommend, shortlist or reject a candidate (technical managers and government)."""
     data = body()
@@ -59,7 +59,7 @@ class Invitation(SQLModel):
 
 @bp.post("/challenges/<int:challenge_id>/invitations")
 @login_required
-@spec.validate(json=Invitation, resp=responses(200, Done, 403, 404, 409, 422), tags=[TAG])
+@validate(json=Invitation, resp=responses(200, Done, 403, 404, 409, 422), tags=[TAG])
 def invite(challenge_id: int):
     """Invite a solver the managers recommended to bid (the enterprise); the solver is notified."""
     curation.invite(db.session(), current_user, challenge_id, body().profile_id)
@@ -69,7 +69,7 @@ def invite(challenge_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/invitation/decline")
 @login_required
-@spec.validate(json=InvitationDecline, resp=responses(200, Done, 404, 409, 422), tags=[TAG])
+@validate(json=InvitationDecline, resp=responses(200, Done, 404, 409, 422), tags=[TAG])
 def decline_invitation(challenge_id: int):
     """Decline the caller's invitation to bid (solvers); the solver is not proposed for it again."""
     curation.decline_invitation(db.session(), current_user, challenge_id, body().reason)

@@ -15,7 +15,7 @@ from models.dispatch import (
     ProposalRead,
 )
 from webapp import db
-from webapp.api.base import body, bp, responses, spec
+from webapp.api.base import body, bp, responses, validate
 from webapp.services import dispatch as service
 
 TAG = "dispatch"
@@ -47,7 +47,7 @@ def proposal_read(proposal_id: int) -> ProposalRead:
 
 @bp.post("/dispatch/requests")
 @login_required
-@spec.validate(json=DispatchRequestCreate, resp=responses(201, DispatchRequestRead, 403, 422), tags=[TAG])
+@validate(json=DispatchRequestCreate, resp=responses(201, DispatchRequestRead, 403, 422), tags=[TAG])
 def create_request():
     """Ask for science commissioners (enterprises)."""
     row = service.request_commissioner(db.session(), current_user, body())
@@ -57,7 +57,7 @@ def create_request():
 
 @bp.post("/dispatch/requests/<int:request_id>/withdraw")
 @login_required
-@spec.validate(resp=responses(200, DispatchRequestRead, 404, 409), tags=[TAG])
+@validate(resp=responses(200, DispatchRequestRead, 404, 409), tags=[TAG])
 def withdraw_request(request_id: int):
     """Withdraw an open request (its enterprise)."""
     row = service.withdraw_request(db.session(), current_user, request_id)
@@ -67,7 +67,7 @@ def withdraw_request(request_id: int):
 
 @bp.get("/dispatch/requests")
 @login_required
-@spec.validate(resp=responses(200, RequestList), tags=[TAG])
+@validate(resp=responses(200, RequestList), tags=[TAG])
 def list_requests():
     """Open requests (government) or the caller's organisation's requests."""
     session = db.session()
@@ -78,7 +78,7 @@ def list_requests():
 
 @bp.post("/dispatch/proposals")
 @login_required
-@spec.validate(json=ProposalCreate, resp=responses(201, ProposalRead, 403, 422), tags=[TAG])
+@validate(json=ProposalCreate, resp=responses(201, ProposalRead, 403, 422), tags=[TAG])
 def create_proposal():
     """Solve the optimal assignment of commissioners to the chosen open requests (government)."""
     proposal = service.propose(db.session(), current_user, body())
@@ -88,7 +88,7 @@ def create_proposal():
 
 @bp.get("/dispatch/proposals/<int:proposal_id>")
 @login_required
-@spec.validate(resp=responses(200, ProposalRead, 403, 404), tags=[TAG])
+@validate(resp=responses(200, ProposalRead, 403, 404), tags=[TAG])
 def get_proposal(proposal_id: int):
     """A proposal with its pairs, scores and reasons (government)."""
     return proposal_read(proposal_id)
@@ -96,7 +96,7 @@ def get_proposal(proposal_id: int):
 
 @bp.post("/dispatch/proposals/<int:proposal_id>/items")
 @login_required
-@spec.validate(json=ProposalItemCreate, resp=responses(201, ProposalRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=ProposalItemCreate, resp=responses(201, ProposalRead, 403, 404, 409, 422), tags=[TAG])
 def add_item(proposal_id: int):
     """Add a pair by hand to a draft proposal; the rules still apply."""
     data = body()
@@ -107,7 +107,7 @@ def add_item(proposal_id: int):
 
 @bp.delete("/dispatch/proposals/<int:proposal_id>/items/<int:item_id>")
 @login_required
-@spec.validate(resp=responses(200, ProposalRead, 403, 404, 409), tags=[TAG])
+@validate(resp=responses(200, ProposalRead, 403, 404, 409), tags=[TAG])
 def remove_item(proposal_id: int, item_id: int):
     """Take a pair out of a draft proposal."""
     service.remove_item(db.session(), current_user, proposal_id, item_id)
@@ -117,7 +117,7 @@ def remove_item(proposal_id: int, item_id: int):
 
 @bp.post("/dispatch/proposals/<int:proposal_id>/approve")
 @login_required
-@spec.validate(resp=responses(200, DispatchList, 403, 404, 409, 422), tags=[TAG])
+@validate(resp=responses(200, DispatchList, 403, 404, 409, 422), tags=[TAG])
 def approve(proposal_id: int):
     """Approve a draft proposal: dispatches are recorded and notified."""
     dispatches = service.approve(db.session(), current_user, proposal_id)
@@ -127,7 +127,7 @@ def approve(proposal_id: int):
 
 @bp.post("/dispatch/proposals/<int:proposal_id>/discard")
 @login_required
-@spec.validate(resp=responses(200, ProposalRead, 403, 404, 409), tags=[TAG])
+@validate(resp=responses(200, ProposalRead, 403, 404, 409), tags=[TAG])
 def discard(proposal_id: int):
     """Discard a draft proposal; its requests stay open."""
     service.discard(db.session(), current_user, proposal_id)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlmodel import SQLModel
 
 from webapp import db
-from webapp.api.base import bp, query, responses, spec
+from webapp.api.base import bp, query, responses, validate
 from webapp.services.errors import NotFound, PermissionDenied
 from webapp.transfer import exports
 
@@ -25,7 +25,7 @@ class ExportQuery(SQLModel):
 
 @bp.get("/exports/<dataset>")
 @login_required
-@spec.validate(query=ExportQuery, resp=responses(200, None, 403, 404, 422), tags=[TAG])
+@validate(query=ExportQuery, resp=responses(200, None, 403, 404, 422), tags=[TAG])
 def export(dataset: str):
     """Challenges, bids, awards or dispatches as JSON or CSV; columns are documented in README."""
     if not current_user.has("government"):

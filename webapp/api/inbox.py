@@ -6,13 +6,13 @@ from flask_login import current_user, login_required
 
 from models.notifications import NotificationList, NotificationRead
 from webapp import db
-from webapp.api.base import Done, bp, responses, spec
+from webapp.api.base import Done, bp, responses, validate
 from webapp.services import notifications
 
 
 @bp.get("/notifications")
 @login_required
-@spec.validate(resp=responses(200, NotificationList), tags=["notifications"])
+@validate(resp=responses(200, NotificationList), tags=["notifications"])
 def list_notifications():
     """The caller's notifications, newest first, with the unread count."""
     session = db.session()
@@ -24,7 +24,7 @@ def list_notifications():
 
 @bp.post("/notifications/read")
 @login_required
-@spec.validate(resp=responses(200, Done), tags=["notifications"])
+@validate(resp=responses(200, Done), tags=["notifications"])
 def read_notifications():
     """Mark every notification of the caller as read."""
     notifications.mark_all_read(db.session(), current_user.id)

@@ -17,7 +17,7 @@ from models.profiles import (
     ProfileUpdate,
 )
 from webapp import db
-from webapp.api.base import Done, body, bp, query, responses, spec
+from webapp.api.base import Done, body, bp, query, responses, validate
 from webapp.services import profiles as service
 
 TAG = "profiles"
@@ -64,7 +64,7 @@ class AchievementList(SQLModel):
 
 @bp.get("/me")
 @login_required
-@spec.validate(resp=responses(200, UserRead), tags=["account"])
+@validate(resp=responses(200, UserRead), tags=["account"])
 def me():
     """Who the caller is."""
     user = current_user
@@ -74,7 +74,7 @@ def me():
 
 @bp.get("/profiles")
 @login_required
-@spec.validate(query=ProfileSearch, resp=responses(200, ProfileList, 422), tags=[TAG])
+@validate(query=ProfileSearch, resp=responses(200, ProfileList, 422), tags=[TAG])
 def list_profiles():
     """Browse profiles by kind and words."""
     search = query()
@@ -85,7 +85,7 @@ def list_profiles():
 
 @bp.get("/profiles/<int:profile_id>")
 @login_required
-@spec.validate(resp=responses(200, ProfileRead, 404), tags=[TAG])
+@validate(resp=responses(200, ProfileRead, 404), tags=[TAG])
 def get_profile(profile_id: int):
     """Read one profile."""
     return ProfileRead.model_validate(service.get_profile(db.session(), profile_id), from_attributes=True)
@@ -93,7 +93,7 @@ def get_profile(profile_id: int):
 
 @bp.get("/profiles/<int:profile_id>/documents")
 @login_required
-@spec.validate(resp=responses(200, DocumentList, 404), tags=[TAG])
+@validate(resp=responses(200, DocumentList, 404), tags=[TAG])
 def list_documents(profile_id: int):
     """A profile's papers, patents, projects and service records."""
     profile = service.get_profile(db.session(), profile_id)
@@ -103,7 +103,7 @@ def list_documents(profile_id: int):
 
 @bp.get("/profiles/me")
 @login_required
-@spec.validate(resp=responses(200, ProfileRead, 403), tags=[TAG])
+@validate(resp=responses(200, ProfileRead, 403), tags=[TAG])
 def my_profile():
     """The caller's own profile."""
     return ProfileRead.model_validate(service.own_profile(db.session(), current_user), from_attributes=True)
@@ -111,7 +111,7 @@ def my_profile():
 
 @bp.patch("/profiles/me")
 @login_required
-@spec.validate(json=ProfileUpdate, resp=responses(200, ProfileRead, 403, 422), tags=[TAG])
+@validate(json=ProfileUpdate, resp=responses(200, ProfileRead, 403, 422), tags=[TAG])
 def update_profile():
     """Edit the caller's own profile."""
     profile = service.update_profile(db.session(), current_user, body())
@@ -121,7 +121,7 @@ def update_profile():
 
 @bp.post("/profiles/me/documents")
 @login_required
-@spec.validate(json=DocumentCreate, resp=responses(201, DocumentRead, 403, 422), tags=[TAG])
+@validate(json=DocumentCreate, resp=responses(201, DocumentRead, 403, 422), tags=[TAG])
 def add_document():
     """Add a document to the caller's profile."""
     document = service.add_document(db.session(), current_user, body())
@@ -131,7 +131,7 @@ def add_document():
 
 @bp.delete("/profiles/me/documents/<int:document_id>")
 @login_required
-@spec.validate(resp=responses(200, Done, 403, 404), tags=[TAG])
+@validate(resp=responses(200, Done, 403, 404), tags=[TAG])
 def delete_document(document_id: int):
     """Remove a document from the caller's profile."""
     service.delete_document(db.session(), current_user, document_id)
@@ -141,7 +141,7 @@ def delete_document(document_id: int):
 
 @bp.get("/achievements")
 @login_required
-@spec.validate(query=AchievementSearch, resp=responses(200, AchievementList, 422), tags=["achievements"])
+@validate(query=AchievementSearch, resp=responses(200, AchievementList, 422), tags=["achievements"])
 def list_achievements():
     """Browse achievements by words and field."""
     search = query()
@@ -152,7 +152,7 @@ def list_achievements():
 
 @bp.post("/achievements")
 @login_required
-@spec.validate(json=AchievementCreate, resp=responses(201, AchievementRead, 403, 422), tags=["achievements"])
+@validate(json=AchievementCreate, resp=responses(201, AchievementRead, 403, 422), tags=["achievements"])
 def create_achievement():
     """List an achievement (solver)."""
     achievement = service.create_achievement(db.session(), current_user, body())
@@ -162,7 +162,7 @@ def create_achievement():
 
 @bp.get("/achievements/<int:achievement_id>")
 @login_required
-@spec.validate(resp=responses(200, AchievementRead, 404), tags=["achievements"])
+@validate(resp=responses(200, AchievementRead, 404), tags=["achievements"])
 def get_achievement(achievement_id: int):
     """Read one achievement."""
     return AchievementRead.model_validate(service.get_achievement(db.session(), achievement_id),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from models.subsidies import MilestoneRead, MilestoneReport, MilestoneReturn, SubsidyCreate, SubsidyRead
 from webapp import db
-from webapp.api.base import body, bp, responses, spec
+from webapp.api.base import body, bp, responses, validate
 from webapp.services import subsidies
 from webapp.services.errors import NotFound
 
@@ -16,7 +16,7 @@ TAG = "subsidies"
 
 @bp.get("/challenges/<int:challenge_id>/subsidy")
 @login_required
-@spec.validate(resp=responses(200, SubsidyRead, 404), tags=[TAG])
+@validate(resp=responses(200, SubsidyRead, 404), tags=[TAG])
 def get_subsidy(challenge_id: int):
     """A challenge's subsidy with its milestones and the amount released so far."""
     found = subsidies.visible_subsidy(db.session(), current_user, challenge_id)
@@ -27,7 +27,7 @@ def get_subsidy(challenge_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/subsidy")
 @login_required
-@spec.validate(json=SubsidyCreate, resp=responses(201, SubsidyRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=SubsidyCreate, resp=responses(201, SubsidyRead, 403, 404, 409, 422), tags=[TAG])
 def attach_subsidy(challenge_id: int):
     """Attach a subsidy split into milestones to a published challenge (government)."""
     session = db.session()
@@ -38,7 +38,7 @@ def attach_subsidy(challenge_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/milestones/<int:milestone_id>/report")
 @login_required
-@spec.validate(json=MilestoneReport, resp=responses(200, MilestoneRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=MilestoneReport, resp=responses(200, MilestoneRead, 403, 404, 409, 422), tags=[TAG])
 def report_milestone(challenge_id: int, milestone_id: int):
     """Report a milestone done (the enterprise); earlier milestones must be released."""
     row = subsidies.report(db.session(), current_user, challenge_id, milestone_id, body().note)
@@ -48,7 +48,7 @@ def report_milestone(challenge_id: int, milestone_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/milestones/<int:milestone_id>/release")
 @login_required
-@spec.validate(resp=responses(200, MilestoneRead, 403, 404, 409), tags=[TAG])
+@validate(resp=responses(200, MilestoneRead, 403, 404, 409), tags=[TAG])
 def release_milestone(challenge_id: int, milestone_id: int):
     """Approve a reported milestone and release its funds (government); never twice."""
     row = subsidies.release(db.session(), current_user, challenge_id, milestone_id)
@@ -58,7 +58,7 @@ def release_milestone(challenge_id: int, milestone_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/milestones/<int:milestone_id>/return")
 @login_required
-@spec.validate(json=MilestoneReturn, resp=responses(200, MilestoneRead, 403, 404, 409, 422), tags=[TAG])
+@validate(json=MilestoneReturn, resp=responses(200, MilestoneRead, 403, 404, 409, 422), tags=[TAG])
 def return_milestone(challenge_id: int, milestone_id: int):
     """Return a reported milestone with a reason (government)."""
     row = subsidies.send_back(db.session(), current_user, challenge_id, milestone_id, body().reason)

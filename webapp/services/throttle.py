@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
@@ -23,8 +24,12 @@ from models.security import SignInFailure
 from webapp.services.errors import DomainError
 
 WINDOW = dt.timedelta(minutes=15)
-ACCOUNT_LIMIT = 10  # attempts per account and window
-ADDRESS_LIMIT = 50  # attempts per client address and window (offices share one address)
+ACCOUNT_LIMIT = 10  # attempts per account and window (SIGNIN_ACCOUNT_LIMIT)
+ADDRESS_LIMIT = 50  # attempts per client address and window (SIGNIN_ADDRESS_LIMIT; offices share one address)
+
+
+def _limit(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
 
 
 class TooManyAttempts(DomainError):
@@ -58,7 +63,8 @@ def address_scope(address: str | None) -> str:
 
 def begin(session: Session, email: str, address: str | None) -> Attempt:
     """Record an attempt for the account and the address; TooManyAttempts past either limit."""
-    scopes = {account_scope(email): ACCOUNT_LIMIT, address_scope(address): ADDRESS_LIMIT}
+    scopes = {account_scope(email): _limit("SIGNIN_ACCOUNT_LIMIT", ACCOUNT_LIMIT),
+              address_scope(address): _limit("SIGNIN_ADDRESS_LIMIT", ADDRESS_LIMIT)}
     session.commit()  # end the request's reads: the attempt is a write transaction of its own
     with writing():
         rows = [SignInFailure(scope=scope) for scope in scopes]
@@ -88,7 +94,7 @@ def failed_token(session: Session, address: str | None) -> None:
         session.add(SignInFailure(scope=address_scope(address)))
         session.exec(delete(SignInFailure).where(col(SignInFailure.at) < utcnow() - WINDOW))
         session.commit()
-    _refuse_past(session, address_scope(address), ADDRESS_LIMIT)
+    _refuse_past(session, address_scope(address), _limit("SIGNIN_ADDRESS_LIMIT", ADDRESS_LIMIT))
 
 
 def _refuse_past(session: Session, scope: str, limit: int) -> None:
