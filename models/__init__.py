@@ -7,6 +7,7 @@ from models import (
     curation,
     dispatch,
     jobs,
+    membership,
     notifications,
     profiles,
     security,
@@ -15,7 +16,7 @@ from models import (
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "curation", "dispatch", "jobs", "notifications", "profiles", "security",
-    "subsidies",
+    "accounts", "audit", "challenges", "curation", "dispatch", "jobs", "membership", "notifications", "profiles",
+    "security", "subsidies",
     "default_url", "make_engine", "new_session",
 ]

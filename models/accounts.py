@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import EmailStr
+from pydantic import EmailStr, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.common import Region, enum_type, utcnow
+from models.validation import credit_code as valid_credit_code
 
 
 class OrgKind(StrEnum):
@@ -35,6 +37,22 @@ class Role(StrEnum):
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.SOLVER, Role.MANAGER, Role.COMMISSIONER)
 
 
+class OrgStatus(StrEnum):
+    """Whether government (or an admin) has verified an organisation."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class Membership(StrEnum):
+    """A person's standing in their organisation."""
+
+    ACTIVE = "active"
+    PENDING = "pending"  # asked to join; an organisation administrator decides
+    REMOVED = "removed"
+
+
 class OrganisationBase(SQLModel):
     """Fields an organisation is described by."""
 
@@ -48,6 +66,11 @@ class Organisation(OrganisationBase, table=True):
     """An enterprise, university, institute, transfer institution or government office."""
 
     id: int | None = Field(default=None, primary_key=True)
+    credit_code: str | None = Field(default=None, max_length=18, unique=True)  # 统一社会信用代码
+    status: OrgStatus = Field(default=OrgStatus.VERIFIED, sa_type=enum_type(OrgStatus))
+    reject_reason: str = Field(default="", max_length=500)
+    verified_at: datetime | None = None
+    verified_by: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -67,6 +90,10 @@ class User(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     active: bool = True
     locale: str = Field(default="zh", max_length=8)
+    membership: Membership = Field(default=Membership.ACTIVE, sa_type=enum_type(Membership))
+    org_admin: bool = False  # an organisation administrator: invites, approves joins, removes members
+    session_generation: int = 0  # raised to end every session signed before (sign-out, new password, removal)
+    email_verified_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -102,12 +129,37 @@ class UserRead(SQLModel):
 
 
 class Registration(SQLModel):
-    """What a person fills in to open a self-service account."""
+    """What a person fills in to open a self-service account: a new organisation (verified later by
+    government), or a request to join an existing one named by its 统一社会信用代码."""
 
     email: EmailStr
     name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=8, max_length=200)
     role: Role = Field(sa_type=enum_type(Role))
-    organisation_name: str = Field(min_length=2, max_length=200)
-    organisation_kind: OrgKind
+    organisation_mode: Literal["new", "join"] = "new"
+    credit_code: str = Field(min_length=18, max_length=40)
+    model_config = {"validate_default": True}  # type: ignore[assignment]
+
+    organisation_name: str | None = Field(default=None, max_length=200)
+    organisation_kind: OrgKind | None = None
+    region: Region = Field(sa_type=enum_type(Region))
+
+    _code = field_validator("credit_code")(valid_credit_code)
+
+    @field_validator("organisation_name", "organisation_kind", mode="before")
+    @classmethod
+    def _needed_for_a_new_organisation(cls, value: object, info: ValidationInfo) -> object:
+        if value == "":
+            value = None
+        if info.data.get("organisation_mode", "new") == "new" and (value is None or str(value).strip() == ""):
+            raise ValueError("this field is required for a new organisation")
+        return value.strip() if isinstance(value, str) else value
+
+
+class InvitedRegistration(SQLModel):
+    """What an invited person fills in: the organisation and e-mail come from the invitation."""
+
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=8, max_length=200)
+    role: Role = Field(sa_type=enum_type(Role))
     region: Region = Field(sa_type=enum_type(Region))

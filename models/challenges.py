@@ -58,6 +58,7 @@ class ChallengeBase(SQLModel):
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     budget: int = Field(ge=0, le=MAX_BUDGET_YUAN, sa_type=BigInteger)
     deadline: dt.date
+    anonymous: bool = False  # the enterprise is not named publicly before the award
     region: Region = Field(sa_type=enum_type(Region))
     confidential_details: str = Field(
         default="", max_length=20000, sa_column=Column(Text, nullable=False)
@@ -114,6 +115,7 @@ class ChallengeUpdate(SQLModel):
     deadline: dt.date | None = None
     region: Region | None = None
     confidential_details: str | None = Field(default=None, max_length=20000)
+    anonymous: bool | None = None
 
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)

@@ -7,15 +7,16 @@ import secrets
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, abort, g, redirect, request, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask import Flask, abort, g, redirect, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user
 from sqlmodel import select
 
-from models.accounts import ApiToken, Role, User, UserRole
+from models.accounts import ApiToken, Membership, Organisation, OrgStatus, Role, User, UserRole
 from webapp import db
 from webapp.services import throttle
 from webapp.services.errors import PermissionDenied
 
+GENERATION = "_generation"
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
@@ -28,8 +29,12 @@ class Account(UserMixin):
     id: int
     email: str
     name: str
-    organisation_id: int
+    organisation_id: int  # NO_ORGANISATION while the membership is not active: no access to its records
     roles: frozenset[str]
+    org_verified: bool = True
+    org_admin: bool = False
+    membership: str = "active"
+    session_generation: int = 0
 
     def get_id(self) -> str:
         """Flask-Login's identifier."""
@@ -39,6 +44,14 @@ class Account(UserMixin):
         """Whether the user holds any of `roles`."""
         return any(role in self.roles for role in roles)
 
+    @property
+    def trusted(self) -> bool:
+        """An active member of a verified organisation: may submit, bid, ask for help, declare conflicts."""
+        return self.org_verified and self.membership == Membership.ACTIVE.value
+
+
+NO_ORGANISATION = 0  # no organisation has this id
+
 
 def load_account(user_id: int) -> Account | None:
     """Load an active user with their roles."""
@@ -47,8 +60,25 @@ def load_account(user_id: int) -> Account | None:
     if user is None or not user.active:
         return None
     roles = session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
-    return Account(user.id, user.email, user.name, user.organisation_id,
-                   frozenset(str(getattr(r, "value", r)) for r in roles))
+    org = session.get(Organisation, user.organisation_id)
+    active = user.membership == Membership.ACTIVE
+    return Account(user.id, user.email, user.name, user.organisation_id if active else NO_ORGANISATION,
+                   frozenset(str(getattr(r, "value", r)) for r in roles),
+                   org_verified=org is not None and org.status == OrgStatus.VERIFIED,
+                   org_admin=active and user.org_admin, membership=user.membership.value,
+                   session_generation=user.session_generation)
+
+
+def start_session(account: Account) -> None:
+    """Sign the user in on this browser, remembering the session generation the cookie belongs to."""
+    login_user(account)
+    session[GENERATION] = account.session_generation
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user signed in before now (the row is written with the request)."""
+    user.session_generation += 1
+    db.session().add(user)
 
 
 def token_digest(token: str) -> str:
@@ -63,10 +93,14 @@ def new_token() -> str:
 
 @login_manager.user_loader
 def _from_session(user_id: str) -> Account | None:
+    """The session's user, unless the session was ended (sign-out, new password, removal) since it began."""
     try:
-        return load_account(int(user_id))
+        account = load_account(int(user_id))
     except ValueError:
         return None
+    if account is None or session.get(GENERATION) != account.session_generation:
+        return None
+    return account
 
 
 @login_manager.request_loader

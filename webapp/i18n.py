@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 from models.common import FIELD_LABELS, REGION_LABELS
 
 LANGUAGES = ("zh", "en")
+CHINA = ZoneInfo("Asia/Shanghai")
 babel = Babel()
 
 STATUS_LABELS = {
@@ -135,6 +139,15 @@ def reason(text: str) -> str:
     return f"{label('reason', key)}：{rest}" if key in REASON_LABELS else text
 
 
+def china_time(moment: dt.datetime | None) -> str:
+    """A stored UTC time as China time (Asia/Shanghai), saying so."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    zone = "北京时间" if str(get_locale()) == "zh" else "China time"
+    return f"{aware.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')} ({zone})"
+
+
 def choices(table: str) -> list[tuple[str, str]]:
     """(code, label) pairs for a select box."""
     return [(code, label(table, code)) for code in TABLES[table]]
@@ -144,3 +157,4 @@ def init_app(app: Flask) -> None:
     """Wire Flask-Babel and expose the helpers to templates."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale)
+    app.jinja_env.filters["china_time"] = china_time

@@ -48,8 +48,15 @@ def enabled() -> bool:
 
 
 def queue(session: Session, user_id: int, subject: str, body: str) -> None:
-    """Put a message for a user in the outbox, in the caller's transaction."""
-    enqueue(session, KIND, {"user_id": user_id, "subject": subject, "body": body})
+    """Put a message for a user in the outbox, in the caller's transaction (nothing without MAIL_SERVER)."""
+    if enabled():
+        enqueue(session, KIND, {"user_id": user_id, "subject": subject, "body": body})
+
+
+def queue_to(session: Session, address: str, subject: str, body: str) -> None:
+    """Put a message for an address without an account (an invitation) in the outbox."""
+    if enabled():
+        enqueue(session, KIND, {"to": address, "subject": subject, "body": body})
 
 
 @handler(KIND)
@@ -58,10 +65,13 @@ def send(session: Session, payload: dict, job: Job) -> None:
     config = current_app.config
     if not enabled():
         raise PermanentFailure("MAIL_SERVER is not configured")
-    user = session.get(User, payload.get("user_id"))
-    if user is None or not user.email:
-        raise PermanentFailure("the recipient no longer exists")
-    message = _message(config["MAIL_DEFAULT_SENDER"], user.email, payload["subject"], payload["body"])
+    address = payload.get("to")
+    if address is None:
+        user = session.get(User, payload.get("user_id"))
+        if user is None or not user.email:
+            raise PermanentFailure("the recipient no longer exists")
+        address = user.email
+    message = _message(config["MAIL_DEFAULT_SENDER"], address, payload["subject"], payload["body"])
     message["Message-ID"] = f"<job-{job.id}@{config['MAIL_DEFAULT_SENDER'].rpartition('@')[2] or 'jiebang'}>"
     try:
         with _connect(config) as smtp:

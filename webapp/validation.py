@@ -68,6 +68,11 @@ def _value_error(message: str) -> str:
                                                                   "ago."),
         "enter a date as YYYY-MM-DD": _("Enter a date as YYYY-MM-DD."),
         "keywords are a list of texts": _("Keywords are a list of texts."),
+        "this field is required for a new organisation": _("This field is required for a new organisation."),
+        "a unified social credit code has 18 digits and capital letters": _(
+            "A unified social credit code has 18 digits and capital letters."),
+        "the check character of this unified social credit code is wrong": _(
+            "The check character of this unified social credit code is wrong; please check the code."),
         "the date must be within 5 years from today": _("The date must be within 5 years from today."),
     }
     text = message.removeprefix("Value error, ")

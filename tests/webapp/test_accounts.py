@@ -12,8 +12,8 @@ from tests.world import PASSWORD, challenge_payload
 from webapp import db
 
 REGISTRATION = {"email": "li.hua@tju.edu.cn", "name": "李华", "password": "s3cure-pass",
-                "role": "solver", "organisation_name": "天津大学", "organisation_kind": "university",
-                "region": "tianjin"}
+                "role": "solver", "organisation_mode": "new", "credit_code": "12120000401000000B",
+                "organisation_name": "天津大学", "organisation_kind": "university", "region": "tianjin"}
 
 
 @pytest.mark.parametrize("role", ["enterprise", "solver", "manager", "commissioner"])
@@ -32,16 +32,19 @@ def test_self_service_registration_signs_in(client, role):
 def test_government_and_admin_cannot_self_register(client, role):
     """Can anyone make themselves a government or admin account? No."""
     response = client.post("/account/register", data={**REGISTRATION, "role": role})
-    assert response.status_code == 403
+    assert response.status_code == 422 and "管理员创建" in response.get_data(as_text=True)
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_duplicate_email_is_refused(client):
-    """Is an e-mail address registered only once (case-insensitively)?"""
+def test_duplicate_email_is_a_field_error_that_keeps_the_form(client):
+    """Is an e-mail address registered only once (case-insensitively), the form coming back filled in?"""
     client.post("/account/register", data=REGISTRATION)
     other = client.application.test_client()
-    response = other.post("/account/register", data={**REGISTRATION, "email": "LI.HUA@tju.edu.cn"})
-    assert response.status_code == 409
+    response = other.post("/account/register", data={**REGISTRATION, "email": "LI.HUA@tju.edu.cn",
+                                                     "credit_code": "91120116MA05JX1E0Y", "organisation_name": "新公司"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "该邮箱已注册" in page and 'value="新公司"' in page and 'value="LI.HUA@tju.edu.cn"' in page
 
 
 def test_registration_errors_name_fields(client):

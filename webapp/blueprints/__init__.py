@@ -16,13 +16,15 @@ from webapp.blueprints import (
     government,
     home,
     inbox,
+    organisation,
     profiles,
+    registration,
     subsidies,
 )
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
-    for module in (home, account, challenges, bids, government, profiles, achievements, curation, inbox,
-                   subsidies, dispatch, dashboard, conflicts):
+    for module in (home, account, registration, organisation, challenges, bids, government, profiles, achievements,
+                   curation, inbox, subsidies, dispatch, dashboard, conflicts):
         app.register_blueprint(module.bp)

@@ -1,33 +1,20 @@
-"""Registration, sign-in and sign-out, and personal API tokens."""
+"""Sign-in and sign-out, passwords (change, forgotten, reset), and personal API tokens."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from models.accounts import Registration, User
+from models.accounts import User
 from webapp import db
-from webapp.auth import load_account
-from webapp.blueprints.forms import form_status, run_form
+from webapp.auth import authenticated_by_token, end_sessions, load_account, start_session
+from webapp.blueprints.forms import form_status
 from webapp.redirects import same_site_path
-from webapp.services import accounts, throttle
+from webapp.services import accounts, recovery, throttle
+from webapp.services.errors import ValidationError
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
-
-
-@bp.route("/register", methods=["GET", "POST"])
-def register():
-    """Open an enterprise, solver, manager or commissioner account."""
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        method = current_app.config.get("PASSWORD_METHOD", "scrypt")
-        user, errors = run_form(Registration, lambda data: accounts.register(db.session(), data, method))
-        if user is not None:
-            login_user(load_account(user.id))
-            flash(_("Welcome to Jiebang."))
-            return redirect(url_for("home.index"))
-    return render_template("account/register.html", values=request.form, errors=errors), form_status(errors)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,15 +43,70 @@ def sign_in(email: str, password: str) -> User | None:
         return None
     throttle.succeeded(db.session(), attempt, email)
     db.commit()
-    login_user(load_account(user.id))
+    start_session(load_account(user.id))
     return user
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out: this session, and any copy of its cookie, ends for good."""
+    if current_user.is_authenticated and not authenticated_by_token():
+        user = db.session().get(User, current_user.id)
+        if user is not None:
+            end_sessions(user)
+            db.commit()
     logout_user()
     return redirect(url_for("home.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password (every other session ends; this one goes on)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        method = current_app.config.get("PASSWORD_METHOD", "scrypt")
+        try:
+            user = recovery.change_password(db.session(), current_user.id, request.form.get("current_password", ""),
+                                            request.form.get("password", ""), method)
+        except ValidationError as exc:
+            db.rollback()
+            errors = exc.fields
+        else:
+            db.commit()
+            start_session(load_account(user.id))
+            flash(_("Your password was changed; other sessions were signed out."))
+            return redirect(url_for("home.index"))
+    return render_template("account/password.html", errors=errors), form_status(errors)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link; the answer never says whether the address has an account."""
+    if request.method == "POST":
+        recovery.forgot(db.session(), request.form.get("email", ""))
+        db.commit()
+        return render_template("account/forgot.html", sent=True)
+    return render_template("account/forgot.html", sent=False)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through a reset link (once; every session and API token of the account ends)."""
+    user = recovery.reset_user(db.session(), token)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            recovery.set_password(db.session(), user, request.form.get("password", ""),
+                                  current_app.config.get("PASSWORD_METHOD", "scrypt"), revoke_tokens=True)
+        except ValidationError as exc:
+            db.rollback()
+            errors = exc.fields
+        else:
+            db.commit()
+            flash(_("Your password was reset. Please sign in."))
+            return redirect(url_for(".login"))
+    return render_template("account/reset.html", errors=errors), form_status(errors)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

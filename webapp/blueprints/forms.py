@@ -32,8 +32,10 @@ def run_form(schema: type[pydantic.BaseModel], action: Callable[[Any], T],
     except ValidationError as exc:
         db.session().rollback()
         return None, exc.fields or {"form": exc.message}
-    except DomainError:
+    except DomainError as exc:
         db.session().rollback()
+        if exc.fields:  # a conflict on a field (a taken e-mail) is shown on the form, keeping what was typed
+            return None, exc.fields
         raise
     db.commit()
     return result, {}

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
+from models.accounts import Membership, Organisation, OrgStatus, User
 from models.challenges import Bid, Challenge, ChallengeStatus, ConfidentialityAcceptance
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile
-from webapp.auth import Account
+from webapp.auth import NO_ORGANISATION, Account
+from webapp.services.errors import PermissionDenied
 
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
+
+
+def require_member(user: Account) -> None:
+    """Refuse (403) someone whose request to join their organisation is not approved, or who was removed."""
+    if user.organisation_id == NO_ORGANISATION:
+        raise PermissionDenied(_("Your organisation's administrators have not approved your membership yet."))
+
+
+def require_trusted(user: Account) -> None:
+    """Refuse (403) an action that needs an active member of a verified organisation."""
+    require_member(user)
+    if not user.org_verified:
+        raise PermissionDenied(_("Your organisation awaits verification by government; until then you can fill "
+                                 "in your profile and draft challenges."))
+
+
+def untrusted_profiles(session: Session) -> set[int]:
+    """Profiles that appear in no ranking: their person is not an active member of a verified organisation."""
+    return set(session.exec(select(Profile.id).join(User, User.id == Profile.user_id)
+                            .join(Organisation, Organisation.id == User.organisation_id)
+                            .where((User.membership != Membership.ACTIVE) | (Organisation.status != OrgStatus.VERIFIED)
+                                   | (User.active == False))).all())  # noqa: E712
 
 
 def is_owner(user: Account, challenge: Challenge) -> bool:

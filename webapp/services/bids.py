@@ -19,7 +19,7 @@ from models.challenges import (
 )
 from models.common import utcnow
 from webapp.auth import Account
-from webapp.services.access import can_see_all_bids, can_see_bid
+from webapp.services.access import can_see_all_bids, can_see_bid, require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
@@ -39,6 +39,7 @@ def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreat
     challenge = get_challenge(session, user, challenge_id)
     if not user.has("solver"):
         raise PermissionDenied(_("Only solvers bid on challenges."))
+    require_trusted(user)
     lock_for_reading(session, challenge)  # an award committed meanwhile is seen, not raced
     if not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))
@@ -82,6 +83,7 @@ def own_open_bid(session: Session, user: Account, bid_id: int) -> tuple[Bid, Cha
 def update_bid(session: Session, user: Account, bid_id: int, data: BidUpdate) -> Bid:
     """The solver edits an open bid while the challenge takes bids."""
     bid, challenge = own_open_bid(session, user, bid_id)
+    require_trusted(user)
     if not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))
     apply_update(session, user.id, bid, data, "bid.updated")

@@ -24,7 +24,7 @@ from models.challenges import (
 )
 from models.common import utcnow
 from webapp.auth import Account
-from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner
+from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner, require_member, require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
@@ -91,6 +91,7 @@ def create_challenge(session: Session, user: Account, data: ChallengeCreate) -> 
     """Save a new draft challenge for the user's enterprise."""
     if not user.has("enterprise"):
         raise PermissionDenied(_("Only enterprise accounts post challenges."))
+    require_member(user)
     challenge = Challenge(**data.model_dump(), owner_id=user.id, organisation_id=user.organisation_id)
     challenge.search_text = search_text(challenge)
     session.add(challenge)
@@ -116,6 +117,7 @@ def update_challenge(session: Session, user: Account, challenge_id: int,
 def submit_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
     """Send a draft to government for vetting."""
     challenge = owned_challenge(session, user, challenge_id)
+    require_trusted(user)
     if challenge.deadline <= dt.date.today():
         msg = _("The deadline must be after today.")
         raise ValidationError(msg, {"deadline": msg})
@@ -160,6 +162,7 @@ def accept_terms(session: Session, user: Account, challenge_id: int) -> Challeng
     challenge = get_challenge(session, user, challenge_id)
     if not user.has("solver"):
         raise PermissionDenied(_("Only solvers accept confidentiality terms."))
+    require_trusted(user)
     if challenge.status != ChallengeStatus.PUBLISHED:
         raise InvalidTransition(_("This challenge is not open."))
     if not has_accepted_terms(session, user.id, challenge.id):

@@ -12,6 +12,7 @@ from models.accounts import Organisation
 from models.curation import ConflictDeclaration
 from models.profiles import Profile
 from webapp.auth import Account
+from webapp.services.access import require_trusted
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
@@ -24,6 +25,7 @@ def own_profile(session: Session, user: Account) -> Profile | None:
 def declare(session: Session, user: Account, profile_id: int | None, organisation_id: int | None,
             note: str = "") -> ConflictDeclaration:
     """Record a conflict: an enterprise names a person, a person names an organisation."""
+    require_trusted(user)
     if user.has("enterprise"):
         if profile_id is None or session.get(Profile, profile_id) is None:
             message = _("Choose the person you have a conflict of interest with.")

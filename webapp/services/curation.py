@@ -22,7 +22,7 @@ from models.curation import (
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import conflicts, ranking
-from webapp.services.access import is_owner
+from webapp.services.access import is_owner, require_trusted, untrusted_profiles
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -74,7 +74,7 @@ def excluded(session: Session, challenge: Challenge) -> set[int]:
         Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN))
     declined = session.exec(select(Invitation.profile_id).where(
         Invitation.challenge_id == challenge.id, Invitation.status == InvitationStatus.DECLINED))
-    return (rejected | set(conflict) | set(withdrew) | set(declined)
+    return (rejected | set(conflict) | set(withdrew) | set(declined) | untrusted_profiles(session)
             | conflicts.profiles_in_conflict_with(session, challenge.organisation_id))
 
 
@@ -148,6 +148,7 @@ def store(session: Session, challenge_id: int, profile_id: int, rank: int, hit: 
 def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,
            reject_reason: RejectReason | None = None, note: str = "") -> CuratorDecision:
     """Record a curator's decision on a candidate; it supersedes, never overwrites, earlier ones."""
+    require_trusted(user)
     challenge = get_challenge(session, user, challenge_id)
     if not user.has(*CURATORS):
         raise PermissionDenied(_("Only technical managers and government curate candidates."))
@@ -181,6 +182,7 @@ def decide(session: Session, user: Account, challenge_id: int, profile_id: int, 
 
 def invite(session: Session, user: Account, challenge_id: int, profile_id: int) -> Invitation:
     """The enterprise invites a recommended solver to bid; the solver is notified."""
+    require_trusted(user)
     challenge = get_challenge(session, user, challenge_id)
     if not is_owner(user, challenge):
         raise PermissionDenied(_("Only the enterprise that posted this challenge may invite solvers."))

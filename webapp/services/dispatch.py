@@ -35,6 +35,7 @@ from models.dispatch import (
 from models.profiles import Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import ranking
+from webapp.services.access import require_trusted, untrusted_profiles
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify, notify_role
@@ -53,6 +54,7 @@ def request_commissioner(session: Session, user: Account, data: DispatchRequestC
     """An enterprise asks for science commissioners; government staff are notified."""
     if not user.has("enterprise"):
         raise PermissionDenied(_("Only enterprise accounts request commissioners."))
+    require_trusted(user)
     row = DispatchRequest(organisation_id=user.organisation_id, requested_by=user.id, need=data.need,
                           count=data.count)
     session.add(row)
@@ -112,12 +114,13 @@ def pair_scores(session: Session, requests: list[tuple[DispatchRequest, Organisa
                                         *session.exec(select(Dispatch.commissioner_profile_id,
                                                              Dispatch.organisation_id).where(is_live()))]:
         barred.setdefault(organisation_id, set()).add(profile_id)
+    untrusted = untrusted_profiles(session)
     commissioners = {p.id: p for p in session.exec(select(Profile).where(Profile.kind == ProfileKind.COMMISSIONER))}
     scored: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
     for request, organisation in requests:
         query = Query(id=f"request-{request.id}", text=request.need, region=organisation.region.value,
                       org=str(organisation.id),
-                      conflicts=tuple(str(p) for p in sorted(barred.get(organisation.id, ()))))
+                      conflicts=tuple(str(p) for p in sorted(barred.get(organisation.id, set()) | untrusted)))
         for hit in engine.rank(query, k=0, kinds={ProfileKind.COMMISSIONER.value}):
             profile = commissioners.get(int(hit.candidate_id))
             if profile is None or (same_region and profile.region != organisation.region):

@@ -32,13 +32,15 @@ def allowed(transitions: dict[Any, frozenset], now: StrEnum, to: StrEnum) -> boo
     return to in transitions.get(now, frozenset())
 
 
-def advance(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEnum], **values: Any) -> None:
+def advance(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEnum], status_column: str = "status",
+            **values: Any) -> None:
     """Write `values` to `row` only if its status in the database is still `expected`; else ChangedMeanwhile."""
-    if not advanced(session, row, expected, **values):
+    if not advanced(session, row, expected, status_column, **values):
         raise ChangedMeanwhile(_("Someone else changed this just now; reload the page to see its current state."))
 
 
-def advanced(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEnum], **values: Any) -> bool:
+def advanced(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEnum], status_column: str = "status",
+             **values: Any) -> bool:
     """Write `values` to `row` if its status in the database is still `expected`; whether it was.
 
     The row object is brought up to date without being marked dirty, so no second UPDATE follows.
@@ -46,7 +48,8 @@ def advanced(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEn
     model = type(row)
     sources = sorted(s.value for s in ((expected,) if isinstance(expected, StrEnum) else expected))
     stored = {key: getattr(value, "value", value) for key, value in values.items()}
-    statement = (update(model).where(model.id == row.id, model.status.in_(sources))  # type: ignore[attr-defined]
+    statement = (update(model).where(model.id == row.id,  # type: ignore[attr-defined]
+                                     getattr(model, status_column).in_(sources))
                  .values(**stored).execution_options(synchronize_session=False))
     if session.exec(statement).rowcount != 1:  # type: ignore[call-overload]
         return False
