@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, abort, g, redirect, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user, login_user
+from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
 from sqlmodel import select
 
 from models.accounts import ApiToken, Membership, Organisation, OrgStatus, Role, User, UserRole
@@ -51,6 +51,24 @@ class Account(UserMixin):
 
 
 NO_ORGANISATION = 0  # no organisation has this id
+
+
+class Visitor(AnonymousUserMixin):
+    """A signed-out visitor: holds no role, owns nothing, belongs to no organisation (public pages only)."""
+
+    id = 0
+    name = ""
+    email = ""
+    organisation_id = NO_ORGANISATION
+    roles: frozenset[str] = frozenset()
+    org_verified = False
+    org_admin = False
+    membership = "none"
+    trusted = False
+
+    def has(self, *roles: str) -> bool:
+        """A visitor holds no role."""
+        return False
 
 
 def load_account(user_id: int) -> Account | None:
@@ -144,6 +162,7 @@ def roles_required(*roles: Role):
 
 def init_app(app: Flask) -> None:
     """Attach the login manager; API requests answer 401 JSON instead of redirecting."""
+    login_manager.anonymous_user = Visitor
     login_manager.init_app(app)
 
     @login_manager.unauthorized_handler

@@ -109,10 +109,13 @@ def test_page_everyone_sees_a_published_summary(world, nick):
     assert challenge_payload()["summary"] in response.get_data(as_text=True)
 
 
-def test_anonymous_visitors_must_sign_in(client, world):
-    """Is a visitor who is not signed in sent to sign in (pages) or refused with 401 (API)?"""
+def test_visitors_see_the_public_page_and_the_api_wants_a_token(client, world):
+    """Does a signed-out visitor get the public page of a published challenge (never its confidential
+    details) and a 401 from the API?"""
     cid = world.challenge("published")
-    assert client.get(f"/challenges/{cid}").status_code == 302
+    page = client.get(f"/challenges/{cid}")
+    assert page.status_code == 200
+    assert challenge_payload()["confidential_details"] not in page.get_data(as_text=True)
     expect(client.get(f"/api/v1/challenges/{cid}"), 401)
 
 

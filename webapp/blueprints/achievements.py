@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from models.accounts import Role
 from models.profiles import AchievementCreate, Profile
@@ -18,7 +18,6 @@ bp = Blueprint("achievements", __name__, url_prefix="/achievements")
 
 
 @bp.route("/")
-@login_required
 def browse():
     """Browse achievements by words and field."""
     page = max(1, request.args.get("page", 1, type=int) or 1)
@@ -29,13 +28,12 @@ def browse():
 
 
 @bp.route("/<int:achievement_id>")
-@login_required
 def detail(achievement_id: int):
-    """One achievement."""
+    """One achievement (public; the challenges it could answer, a ranking, only for signed-in users)."""
     session = db.session()
     achievement = service.get_achievement(session, achievement_id)
     owner = session.get(Profile, achievement.profile_id)
-    matches = curation.challenges_for_achievement(session, achievement)
+    matches = curation.challenges_for_achievement(session, achievement) if current_user.is_authenticated else []
     return render_template("achievements/detail.html", achievement=achievement, owner=owner, matches=matches)
 
 

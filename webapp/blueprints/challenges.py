@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from models.accounts import Role
 from models.challenges import ChallengeCreate, ChallengeSearch, ChallengeUpdate
+from models.common import TechField
 from webapp import db
 from webapp.auth import roles_required
-from webapp.blueprints.forms import form_status, run_form
+from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
-from webapp.services import curation, subsidies
+from webapp.services import curation, public, subsidies
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
 from webapp.services.errors import ValidationError
 from webapp.validation import parse
@@ -22,7 +23,6 @@ bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
 
 @bp.route("/")
-@login_required
 def browse():
     """Search and filter published challenges."""
     args = {k: v for k, v in request.args.items() if v != "" and k != "lang"}
@@ -44,12 +44,25 @@ def mine():
     return render_template("challenges/mine.html", items=service.challenges_of(db.session(), current_user))
 
 
+@bp.route("/feed.atom")
+def feed():
+    """An Atom feed of newly published challenges (optionally of one field), for anyone to follow."""
+    field = request.args.get("field") or None
+    if field is not None and field not in TechField.__members__.values():
+        field = None
+    xml = public.atom_feed(db.session(), field, url_for(".feed", field=field, _external=True),
+                           lambda cid: url_for(".detail", challenge_id=cid, _external=True))
+    return Response(xml, mimetype="application/atom+xml")
+
+
 @bp.route("/<int:challenge_id>")
-@login_required
 def detail(challenge_id: int):
-    """One challenge; confidential details only for those entitled to them."""
+    """One challenge; confidential details only for those entitled to them (visitors see the public part)."""
     session = db.session()
     challenge = service.get_challenge(session, current_user, challenge_id)
+    if not current_user.is_authenticated:
+        return render_template("challenges/public.html", challenge=challenge,
+                               enterprise=public.enterprise_name(session, challenge))
     bids = None
     curator = is_owner(current_user, challenge) or current_user.has(*curation.CURATORS)
     if can_see_all_bids(current_user, challenge) or current_user.has("solver"):
@@ -76,7 +89,8 @@ def new():
     errors: dict[str, str] = {}
     if request.method == "POST":
         challenge, errors = run_form(
-            ChallengeCreate, lambda data: service.create_challenge(db.session(), current_user, data))
+            ChallengeCreate, lambda data: service.create_challenge(db.session(), current_user, data),
+            posted("anonymous"))
         if challenge is not None:
             flash(_("Draft saved. Submit it for review when it is ready."))
             return redirect(url_for(".detail", challenge_id=challenge.id))
@@ -94,7 +108,7 @@ def edit(challenge_id: int):
     values = request.form if request.method == "POST" else _values_of(challenge)
     if request.method == "POST":
         updated, errors = run_form(ChallengeCreate, lambda data: service.update_challenge(
-            session, current_user, challenge_id, ChallengeUpdate(**data.model_dump())))
+            session, current_user, challenge_id, ChallengeUpdate(**data.model_dump())), posted("anonymous"))
         if updated is not None:
             flash(_("Changes saved."))
             return redirect(url_for(".detail", challenge_id=challenge_id))

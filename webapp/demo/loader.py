@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
 from matching import ENGINE_VERSION, Matcher
-from models.accounts import Organisation, OrgKind, Role, User, UserRole
+from models.accounts import Membership, Organisation, OrgKind, OrgStatus, Role, User, UserRole
 from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.common import FIELD_LABELS, Region, TechField, utcnow
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.profiles import Achievement, Document, DocumentKind, Maturity, Profile, ProfileKind
+from models.validation import with_check_character
 from webapp.demo import people
 from webapp.demo.assistance import load_assistance
 from webapp.demo.cast import COUNTIES, ENTERPRISES, TRANSFER_INSTITUTIONS, UNIVERSITIES
@@ -29,6 +30,7 @@ from webapp.services.challenges import search_text
 SEED = 20261127
 DEMO_PASSWORD = "jiebang-demo"
 DEMO_DOMAIN = "demo.jiebang.cn"
+REGION_CODES = {"tianjin": "120000", "beijing": "110000", "hebei": "130000", "other": "100000"}  # division codes
 TOPICS: list[Topic] = INDUSTRY + DIGITAL + LIFE
 SOLVERS_PER_TOPIC = 5
 MANAGERS = 30
@@ -59,17 +61,23 @@ class DemoBuilder:
         self.counts[kind] += 1
         return row
 
-    def org(self, name: str, kind: OrgKind, region: str, industry: str = "") -> Organisation:
-        """Create an organisation."""
-        org = self.add(Organisation(name=name, kind=kind, region=Region(region), industry=industry),
+    def org(self, name: str, kind: OrgKind, region: str, industry: str = "",
+            status: OrgStatus = OrgStatus.VERIFIED) -> Organisation:
+        """Create an organisation with a valid 统一社会信用代码 (verified unless said otherwise)."""
+        code = with_check_character(f"91{REGION_CODES[region]}{self.counts['organisations'] + 1:09d}")
+        org = self.add(Organisation(name=name, kind=kind, region=Region(region), industry=industry, credit_code=code,
+                                    status=status, verified_at=None if status == OrgStatus.PENDING else utcnow()),
                        "organisations")
         self.session.flush()
         return org
 
-    def user(self, email: str, name: str, org: Organisation, role: Role) -> User:
-        """Create a user with one role."""
-        user = self.add(User(email=email, name=name, password_hash=self.password_hash,
-                             organisation_id=org.id), "users")
+    def user(self, email: str, name: str, org: Organisation, role: Role,
+             membership: Membership = Membership.ACTIVE) -> User:
+        """Create a user with one role; the first member of an organisation administers it."""
+        first = self.session.exec(select(User.id).where(User.organisation_id == org.id)).first() is None
+        user = self.add(User(email=email, name=name, password_hash=self.password_hash, organisation_id=org.id,
+                             membership=membership, org_admin=first and membership == Membership.ACTIVE,
+                             email_verified_at=utcnow()), "users")
         self.session.flush()
         self.session.add(UserRole(user_id=user.id, role=role))
         return user
@@ -112,9 +120,19 @@ def load(session: Session) -> dict[str, int]:
     builder.counts["curation decisions"] = curate(session, topics, solvers, manager)
     builder.counts.update(load_assistance(session, builder.rng, government, dict(zip(
         [c.id for c in challenges], TOPICS, strict=True))))
+    _membership_queues(builder)
     session.add(AuditEvent(actor_id=None, action="demo.loaded", entity="demo", entity_id=0,
                            after=dict(builder.counts)))
     return dict(builder.counts)
+
+
+def _membership_queues(b: DemoBuilder) -> None:
+    """One organisation waiting for verification, and one person asking to join the demo enterprise."""
+    pending = b.org("津南智造新材料科技有限公司", OrgKind.ENTERPRISE, "tianjin", "新材料", status=OrgStatus.PENDING)
+    b.user(f"pending@{DEMO_DOMAIN}", "冯晓宁", pending, Role.ENTERPRISE)
+    demo = b.session.exec(select(User).where(User.email == f"enterprise@{DEMO_DOMAIN}")).one()
+    b.user(f"applicant@{DEMO_DOMAIN}", "韩立新", b.session.get(Organisation, demo.organisation_id), Role.ENTERPRISE,
+           membership=Membership.PENDING)
 
 
 def _government(b: DemoBuilder) -> User:

@@ -39,6 +39,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "You are dispatched to {organisation} as science commissioner ({start} to {end})."),
     "dispatch.approved": ("科技特派员{name}将服务贵单位（{start} 至 {end}）。",
                           "Science commissioner {name} will serve your organisation ({start} to {end})."),
+    "organisation.pending": ("{organisation}申请入驻平台，待核验。",
+                             "{organisation} registered and awaits verification."),
+    "organisation.verified": ("{organisation}已通过核验，可以提交榜单、揭榜和申请助题服务。",
+                              "{organisation} was verified: you can now submit challenges, bid and ask for help."),
+    "organisation.rejected": ("{organisation}未通过核验：{reason}", "{organisation} was not verified: {reason}"),
+    "member.requested": ("{name}（{email}）申请加入本单位。", "{name} ({email}) asks to join your organisation."),
+    "member.approved": ("您已加入{organisation}。", "You joined {organisation}."),
+    "member.made_admin": ("您已成为{organisation}的管理员。", "You are now an administrator of {organisation}."),
 }
 
 
