@@ -41,7 +41,8 @@ def test_duplicate_email_is_a_field_error_that_keeps_the_form(client):
     client.post("/account/register", data=REGISTRATION)
     other = client.application.test_client()
     response = other.post("/account/register", data={**REGISTRATION, "email": "LI.HUA@tju.edu.cn",
-                                                     "credit_code": "91120116MA05JX1E0Y", "organisation_name": "新公司"})
+                                                     "credit_code": "91120116MA05JX1E0Y",
+                                                     "organisation_name": "新公司"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "该邮箱已注册" in page and 'value="新公司"' in page and 'value="LI.HUA@tju.edu.cn"' in page

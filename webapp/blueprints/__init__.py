@@ -7,6 +7,7 @@ from flask import Flask
 from webapp.blueprints import (
     account,
     achievements,
+    admin,
     bids,
     challenges,
     conflicts,
@@ -26,5 +27,5 @@ from webapp.blueprints import (
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
     for module in (home, account, registration, organisation, challenges, bids, government, profiles, achievements,
-                   curation, inbox, subsidies, dispatch, dashboard, conflicts):
+                   curation, inbox, subsidies, dispatch, dashboard, conflicts, admin):
         app.register_blueprint(module.bp)
