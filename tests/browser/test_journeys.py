@@ -74,6 +74,7 @@ def test_enterprise_awards_a_bid(page):
     sign_in(page, "enterprise")
     page.get_by_role("link", name="我的榜单").click()
     page.locator("tr", has=page.locator(".status.published")).get_by_role("link").first.click()
+    page.once("dialog", lambda dialog: dialog.accept())  # an award cannot be undone: the page asks first
     page.locator("table.bids").get_by_role("button", name="选定").first.click()
     page.get_by_text("已选定该方案").wait_for()
     assert page.locator(".status").first.inner_text() == "已揭榜"
@@ -149,6 +150,7 @@ def test_government_approves_a_dispatch_proposal(browser, demo_server):
     assert "/100" in pair.inner_text() and pair.locator("ul.reasons li").count() >= 1
     name = pair.get_by_role("link").inner_text()
     enterprise = gov.locator("article.request h2").first.inner_text().split()[0]
+    gov.once("dialog", lambda dialog: dialog.accept())  # the page asks before dispatching
     gov.get_by_role("button", name="批准并选派").click()
     gov.get_by_text("已批准：记录并通知了").wait_for()
     assert "已批准" in gov.locator("h1").inner_text()
