@@ -46,11 +46,13 @@ def shared_database(database_url: str, tmp_path: Path, app) -> Iterator[tuple[st
 
 
 @contextmanager
-def gunicorn(url: str, tmp_path: Path, workers: int = 2, threads: int = 1) -> Iterator[tuple[str, Path]]:
-    """gunicorn serving the app on `url`; yields its base URL and access log (lines start with the worker pid)."""
+def gunicorn(url: str, tmp_path: Path, workers: int = 2, threads: int = 1,
+             secret: str = "served-test-" + "x" * 32) -> Iterator[tuple[str, Path]]:
+    """gunicorn serving the app on `url` (signing with `secret`, so links this process makes work there);
+    yields its base URL and access log (lines start with the worker pid)."""
     log = tmp_path / "access.log"
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "served-test-" + "x" * 32,
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret,
            "JIEBANG_INSTANCE_PATH": str(tmp_path), "MATCHING_INDEX_DIR": str(tmp_path / "index")}
     process = subprocess.Popen([str(GUNICORN), "--workers", str(workers), "--threads", str(threads),
                                 "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log),

@@ -4,7 +4,12 @@ effects in the database (rows and audit events)."""
 
 from __future__ import annotations
 
+import http.cookiejar
+import re
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -12,10 +17,11 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from models.accounts import Role
+from models.accounts import Role, User
 from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus
 from models.dispatch import Dispatch
+from models.membership import MemberInvitation
 from models.subsidies import Subsidy
 from tests.webapp.served import call, gunicorn, shared_database
 from tests.webapp.test_curation import EXPERT, add_solver
@@ -23,6 +29,7 @@ from tests.webapp.test_dispatch import ORCHARD, ask, propose
 from tests.webapp.test_subsidies import PLAN, act
 from tests.world import bid_payload
 from webapp import db
+from webapp.services import links
 
 N = 12
 
@@ -37,7 +44,7 @@ def shared(database_url, tmp_path, app):
 @pytest.fixture
 def server(shared, tmp_path):
     """gunicorn with 3 workers × 4 threads: up to 12 requests in flight at once."""
-    with gunicorn(shared[0], tmp_path, workers=3, threads=4) as (base, _log):
+    with gunicorn(shared[0], tmp_path, workers=3, threads=4, secret=shared[1].app.config["SECRET_KEY"]) as (base, _log):
         yield base
 
 
@@ -166,3 +173,52 @@ def test_retries_with_one_idempotency_key_create_one_bid(shared, server):
     assert {status for status, _b in answers} == {201}
     assert len({body["id"] for _s, body in answers}) == 1
     assert count(world, Bid, Bid.challenge_id == cid) == 1 and audited(world, "bid.submitted") == 1
+
+
+def test_concurrent_declines_of_an_invitation_decline_once(shared, server):
+    """Twelve declines of one invitation to bid at once: one decline, one event."""
+    _url, world = shared
+    cid = world.challenge("published")
+    profile = world.api("solver", "GET", "/profiles/me").json["id"]
+    assert world.api("manager", "POST", f"/challenges/{cid}/decisions",
+                     {"profile_id": profile, "decision": "recommend"}).status_code == 201
+    assert world.api("owner", "POST", f"/challenges/{cid}/invitations", {"profile_id": profile}).status_code == 200
+    token = world.users["solver"]["token"]
+    one_winner(race(server, [(token, "POST", f"/challenges/{cid}/invitation/decline", {"reason": "档期已满"})] * N))
+    assert audited(world, "invitation.declined") == 1
+
+
+def test_one_join_link_opened_twelve_times_at_once_makes_one_account(shared, server):
+    """The same invitation link submitted twelve times at once: one account joins, the others are refused."""
+    _url, world = shared
+    with world.app.app_context():
+        session = db.session()
+        owner = session.get(User, world.users["owner"]["id"])
+        owner.org_admin = True
+        session.add(owner)
+        session.commit()
+    world.login("owner").post("/organisation", data={"email": "colleague@jinmen.example"})
+    with world.app.test_request_context(), world.app.app_context():
+        token = links.make("join-organisation", {"invitation": db.session().exec(select(MemberInvitation.id)).one()})
+    start = threading.Barrier(N)
+
+    def join(i: int) -> int:
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        page = browser.open(f"{server}/account/join/{token}", timeout=60).read().decode()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrf_token": csrf, "name": f"同事{i}", "password": "Unusual-Horse-77",
+                                       "role": "enterprise", "region": "tianjin"}).encode()
+        start.wait()
+        try:
+            with browser.open(f"{server}/account/join/{token}", data=form, timeout=60) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=N) as pool:
+        statuses = Counter(pool.map(join, range(N)))
+    # One lands on the home page (200 after the redirect); the rest learn the link was used, or that the
+    # invited address now has an account (a form error): never a 500.
+    assert statuses[200] == 1 and statuses[400] + statuses[409] + statuses[422] == N - 1, statuses
+    assert count(world, User, User.email == "colleague@jinmen.example") == 1
+    assert audited(world, "member.joined") == 1
