@@ -23,7 +23,7 @@ from models.challenges import Bid, BidStatus
 from models.dispatch import Dispatch
 from models.membership import MemberInvitation
 from models.subsidies import Subsidy
-from tests.webapp.served import call, gunicorn, shared_database
+from tests.webapp.served import call, gunicorn
 from tests.webapp.test_curation import EXPERT, add_solver
 from tests.webapp.test_dispatch import ORCHARD, ask, propose
 from tests.webapp.test_subsidies import PLAN, act
@@ -32,13 +32,6 @@ from webapp import db
 from webapp.services import links
 
 N = 12
-
-
-@pytest.fixture
-def shared(database_url, tmp_path, app):
-    """A database this process and the server share, with the cast in it."""
-    with shared_database(database_url, tmp_path, app) as pair:
-        yield pair
 
 
 @pytest.fixture

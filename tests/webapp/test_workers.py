@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.webapp.served import call as served_call
-from tests.webapp.served import gunicorn, shared_database
+from tests.webapp.served import gunicorn
 from tests.webapp.test_curation import EXPERT, add_solver
 
 WORKERS = 2
-
-
-@pytest.fixture
-def shared(database_url, tmp_path, app):
-    """A database both this process and gunicorn's workers open, with the cast in it."""
-    with shared_database(database_url, tmp_path, app) as pair:
-        yield pair
 
 
 @pytest.fixture

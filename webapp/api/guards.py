@@ -12,24 +12,10 @@ import pydantic
 from flask import current_app, request
 from flask_babel import gettext as _
 
-from webapp.services.errors import DomainError, ValidationError
+from webapp.services.errors import BadRequest, UnsupportedMediaType, ValidationError
 
 MAX_DEPTH = 32
 MAX_INT = 2**63 - 1
-
-
-class BadRequest(DomainError):
-    """The body is not JSON at all."""
-
-    status = 400
-    code = "bad_request"
-
-
-class UnsupportedMediaType(DomainError):
-    """A body in another format than JSON."""
-
-    status = 415
-    code = "unsupported_media_type"
 
 
 def check_text_fields() -> None:

@@ -16,6 +16,19 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+class BadRequest(DomainError):
+    """A request that cannot be read at all (a body that is not JSON)."""
+
+    code = "bad_request"
+
+
+class UnsupportedMediaType(DomainError):
+    """A body in another format than the endpoint takes."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
 class PermissionDenied(DomainError):
     """The user is known but may not do this."""
 
