@@ -114,3 +114,17 @@ def test_only_government_and_admins_verify_organisations(world, nick):
 def test_admins_verify_organisations_too(world, admin):
     """An admin sees the queue."""
     assert admin.get("/government/organisations").status_code == 200
+
+
+@pytest.mark.parametrize("action", ["publish", "subsidy", "bid", "challenge"])
+def test_admins_take_no_business_action(world, admin, action):
+    """An admin cannot publish, fund, bid or post: 403."""
+    cid = world.challenge("submitted" if action == "publish" else "published")
+    paths = {"publish": (f"/government/challenges/{cid}/publish", {}),
+             "subsidy": (f"/challenges/{cid}/subsidy", {"amount": "1000", "milestone_title_1": "一期",
+                                                        "milestone_amount_1": "1000"}),
+             "bid": (f"/challenges/{cid}/bid", {"approach": "方案", "price": "1", "timeline": "一月",
+                                                "duration_days": "30"}),
+             "challenge": ("/challenges/new", {"title": "管理员的榜单"})}
+    path, form = paths[action]
+    assert admin.post(path, data=form).status_code == 403

@@ -338,3 +338,12 @@ def test_visitors_never_see_bids_or_unpublished_challenges(app, world):
     visitor = app.test_client()
     assert visitor.get(f"/challenges/{draft}").status_code == 404
     assert bid_payload()["approach"] not in visitor.get(f"/challenges/{cid}").get_data(as_text=True)
+
+
+def test_an_expired_reset_link_is_refused(app, world, monkeypatch):
+    """A reset link older than its hour changes nothing."""
+    token = reset_token(app, world.users["solver"]["id"])
+    monkeypatch.setitem(links.AGES, "reset-password", -1)
+    response = app.test_client().post(f"/account/password/reset/{token}", data={"password": "Fresh-Horse-99"})
+    assert response.status_code == 400 and "过期" in response.get_data(as_text=True)
+    assert world.login("solver").get("/api/v1/me").status_code == 200

@@ -84,7 +84,9 @@ def update_bid(session: Session, user: Account, bid_id: int, data: BidUpdate) ->
     """The solver edits an open bid while the challenge takes bids."""
     bid, challenge = own_open_bid(session, user, bid_id)
     require_trusted(user)
-    if not open_for_bids(challenge):
+    lock_for_reading(session, challenge)  # an award committing meanwhile is seen: no edit of a decided bid
+    lock_for_reading(session, bid)
+    if bid.status not in OPEN_BID_STATUSES or not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))
     apply_update(session, user.id, bid, data, "bid.updated")
     return bid

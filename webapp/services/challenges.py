@@ -28,7 +28,7 @@ from webapp.services.access import can_know_challenge, has_accepted_terms, is_ow
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
-from webapp.services.transitions import advance, advanced, allowed
+from webapp.services.transitions import advance, advanced, allowed, lock_for_reading
 
 SORTS = {
     "newest": (col(Challenge.published_at).desc(), col(Challenge.id).desc()),
@@ -105,6 +105,7 @@ def update_challenge(session: Session, user: Account, challenge_id: int,
                      data: ChallengeUpdate) -> Challenge:
     """Edit a draft (or rejected) challenge; a rejected one goes back to draft."""
     challenge = owned_challenge(session, user, challenge_id)
+    lock_for_reading(session, challenge)  # a submission or vetting committing meanwhile is seen, not overwritten
     if challenge.status not in EDITABLE_STATUSES:
         raise InvalidTransition(_("Only drafts and rejected challenges can be edited."))
     apply_update(session, user.id, challenge, data, "challenge.updated")
