@@ -77,7 +77,7 @@ def test_a_new_company_is_verified_invites_a_colleague_and_is_found_by_visitors(
     founder.get_by_label("单位类型").select_option("enterprise")
     founder.get_by_label("地区").select_option("tianjin")
     founder.get_by_role("button", name="创建账号").click()
-    founder.get_by_text("正在等待政府核验").wait_for()
+    founder.get_by_text("正在等待政府核验").first.wait_for()
 
     government = signed_in(browser, base, "government")
     government.get_by_role("navigation").get_by_role("link", name="单位核验").click()
