@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
+from models.validation import MAX_RECORD_ID
 
 
 class Recommendation(SQLModel, table=True):
@@ -59,7 +60,7 @@ class CuratorDecision(SQLModel, table=True):
 class DecisionCreate(SQLModel):
     """A curator's decision on one candidate."""
 
-    profile_id: int
+    profile_id: int = Field(ge=1, le=MAX_RECORD_ID)
     decision: Decision
     reject_reason: RejectReason | None = None
     note: str = Field(default="", max_length=2000)
@@ -119,8 +120,8 @@ class ConflictDeclaration(SQLModel, table=True):
 class ConflictCreate(SQLModel):
     """A declaration: enterprises name a profile, people name an organisation."""
 
-    profile_id: int | None = None
-    organisation_id: int | None = None
+    profile_id: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID)
+    organisation_id: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID)
     note: str = Field(default="", max_length=500)
 
 

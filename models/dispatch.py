@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel, col
 
 from models.common import enum_type, utcnow
-from models.validation import iso_date, non_blank, within_years
+from models.validation import MAX_RECORD_ID, iso_date, non_blank, within_years
 
 
 class DispatchStatus(StrEnum):
@@ -135,7 +136,7 @@ class ProposalItem(SQLModel, table=True):
 class ProposalCreate(SQLModel):
     """Which requests to solve, for which period, under which rules."""
 
-    request_ids: list[int] = Field(min_length=1, max_length=500)
+    request_ids: list[Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]] = Field(min_length=1, max_length=500)
     start_date: dt.date
     end_date: dt.date
     same_region: bool = False
@@ -182,8 +183,8 @@ class ProposalRead(SQLModel):
 class ProposalItemCreate(SQLModel):
     """Government adds a commissioner to a request by hand."""
 
-    request_id: int
-    commissioner_profile_id: int
+    request_id: int = Field(ge=1, le=MAX_RECORD_ID)
+    commissioner_profile_id: int = Field(ge=1, le=MAX_RECORD_ID)
 
 
 class DispatchRead(SQLModel):

@@ -89,3 +89,6 @@ def with_check_character(first17: str) -> str:
     """Complete 17 characters with their check character (demo data and tests make valid codes)."""
     total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
     return first17 + CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+MAX_RECORD_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)

@@ -1,16 +1,18 @@
-"""URL converters: record ids in paths are 64-bit, so a larger number is a 404, not a database error."""
+"""URL converters: a record id in a path beyond what the id columns hold is a 404, not a database error."""
 
 from __future__ import annotations
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+from models.validation import MAX_RECORD_ID
+
+MAX_ID = MAX_RECORD_ID
 NO_RECORD = -1  # no table holds a negative id
 
 
 class RecordId(IntegerConverter):
-    """`<int:…>` whose values beyond what BIGINT holds name no record (a 404 from the view's lookup).
+    """`<int:…>` whose values beyond what the INTEGER id columns hold name no record (a 404 from the view's lookup).
 
     Refusing them in the converter instead would let Werkzeug's router answer 405 for a method that
     another rule of the same path accepts.

@@ -210,3 +210,16 @@ def test_unknown_records_answer_404_in_json(world):
         response = world.api("solver", "GET", path)
         assert response.status_code == 404
         assert response.json["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**40])
+def test_ids_beyond_the_id_columns_are_404_or_422_never_500(world, number):
+    """An id larger than the databases' id columns hold: 404 in a path, 422 in a body (PostgreSQL's INTEGER
+    is 32-bit)."""
+    cid = world.challenge("published")
+    assert world.api("manager", "GET", f"/challenges/{number}").status_code == 404
+    assert world.api("manager", "POST", f"/challenges/{number}/decisions",
+                     {"profile_id": 1, "decision": "recommend"}).status_code == 404
+    response = world.api("manager", "POST", f"/challenges/{cid}/decisions", {"profile_id": number,
+                                                                            "decision": "recommend"})
+    assert response.status_code == 422 and "profile_id" in response.json["error"]["fields"]

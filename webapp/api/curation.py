@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from matching import ENGINE_VERSION
 from models.curation import DecisionCreate, DecisionRead, InvitationDecline, RankedCandidate, RankedCandidateList
 from models.profiles import ProfileKind
+from models.validation import MAX_RECORD_ID
 from webapp import db
 from webapp.api.base import Done, body, bp, query, responses, validate
 from webapp.services import curation
@@ -54,7 +55,7 @@ def decide(challenge_id: int):
 class Invitation(SQLModel):
     """Whom to invite."""
 
-    profile_id: int
+    profile_id: int = Field(ge=1, le=MAX_RECORD_ID)
 
 
 @bp.post("/challenges/<int:challenge_id>/invitations")

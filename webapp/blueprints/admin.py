@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.accounts import Role
+from models.validation import MAX_RECORD_ID
 from webapp import db
 from webapp.auth import roles_required
 from webapp.services import admin
@@ -103,7 +104,7 @@ def _audit_filter() -> tuple[admin.AuditFilter, dict[str, str]]:
     numbers: dict[str, int | None] = {}
     for name in ("organisation_id", "entity_id"):
         raw = args.get(name, "").strip()
-        numbers[name] = int(raw) if raw.isdigit() and len(raw) < 19 else None
+        numbers[name] = int(raw) if raw.isdigit() and int(raw) <= MAX_RECORD_ID else None
         if raw and numbers[name] is None:
             errors[name] = _("Enter a whole number.")
     dates: dict[str, dt.date | None] = {}
