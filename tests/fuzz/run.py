@@ -136,6 +136,10 @@ def main() -> int:
                 server.stop()
         else:
             print(f"PostgreSQL skipped: {pg_server.INSTALL_HINT}", file=sys.stderr)
+    for database, outcomes in results.items():
+        for outcome in outcomes:
+            if outcome.exit_code:
+                print(f"\n### {database}, {outcome.role}: schemathesis said\n{outcome.output[-8000:]}", file=sys.stderr)
     print(table(results))
     return 1 if any(o.exit_code for outcomes in results.values() for o in outcomes) else 0
 

@@ -42,7 +42,7 @@ def ranked_candidates(challenge_id: int):
 
 @bp.post("/challenges/<int:challenge_id>/decisions")
 @login_required
-@validate(json=DecisionCreate, resp=responses(201, DecisionRead, 403, 404, 422), tags=[TAG])
+@validate(json=DecisionCreate, resp=responses(201, DecisionRead, 403, 404, 409, 422), tags=[TAG])
 def decide(challenge_id: int):
     """Recommend, shortlist or reject a candidate (technical managers and government)."""
     data = body()

@@ -78,7 +78,7 @@ def list_requests():
 
 @bp.post("/dispatch/proposals")
 @login_required
-@validate(json=ProposalCreate, resp=responses(201, ProposalRead, 403, 422), tags=[TAG])
+@validate(json=ProposalCreate, resp=responses(201, ProposalRead, 403, 409, 422), tags=[TAG])
 def create_proposal():
     """Solve the optimal assignment of commissioners to the chosen open requests (government)."""
     proposal = service.propose(db.session(), current_user, body())
