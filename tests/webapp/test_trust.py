@@ -146,6 +146,12 @@ def test_a_pending_solver_cannot_accept_confidentiality_terms(world, pending_sol
     assert pending_solver.post(f"/challenges/{cid}/accept-terms").status_code == 403
 
 
+def test_a_pending_solver_cannot_list_an_achievement(world, pending_solver):
+    """List an achievement in the public catalogue: 403."""
+    form = {"title": "新成果", "abstract": "摘要", "field": "new_materials", "maturity": "lab", "region": "tianjin"}
+    assert pending_solver.post("/achievements/new", data=form).status_code == 403
+
+
 def test_a_pending_solver_cannot_declare_conflicts(world, pending_solver):
     """Declare a conflict: 403."""
     assert pending_solver.post("/conflicts/", data={"organisation_id": world.users["owner"]["org"]}).status_code == 403

@@ -17,6 +17,7 @@ from models.profiles import (
     ProfileUpdate,
 )
 from webapp.auth import Account
+from webapp.services.access import require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import NotFound, PermissionDenied
 
@@ -79,6 +80,7 @@ def create_achievement(session: Session, user: Account, data: AchievementCreate)
     profile = own_profile(session, user)
     if profile.kind != ProfileKind.SOLVER:
         raise PermissionDenied(_("Only solvers list achievements."))
+    require_trusted(user)  # the public catalogue shows only what verified organisations list
     achievement = Achievement(**data.model_dump(), profile_id=profile.id)
     session.add(achievement)
     session.flush()
