@@ -1,54 +1,160 @@
-"""The other direction: the best queries (challenges) for one candidate (a solver, an achievement)."""
+"""The other direction: the best queries (challenges) for one candidate (a solver, an achievement).
+
+A QuerySet holds many queries as column matrices in one engine's term space (each query's weighted,
+length-normalised vector), so ranking all of them for a candidate is a few array operations per unit of
+the candidate, not a loop over queries. Build it once per set of queries and engine state (the webapp keeps
+the published challenges' set until either changes) and rank any number of candidates against it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
+from matching.channel import Channel, QueryVector, _dots
 from matching.keywords import keyword_matches
 from matching.records import Candidate, Query, QueryHit
-from matching.scoring import aggregate, blend, boosted, clean
+from matching.scoring import aggregate_groups, boosted, clean, with_semantic
+from matching.topk import ROUNDING, _kth
 
 if TYPE_CHECKING:
     from matching.engine import Matcher
 
 
-def rank_queries(engine: Matcher, candidate: Candidate, queries: Iterable[Query], k: int = 20) -> list[QueryHit]:
+@dataclass
+class _Columns:
+    """Queries of one channel as a CSC matrix (rows = queries, columns = the channel's terms, then terms
+    the index does not know, which match by name), each row divided by its full norm."""
+
+    matrix: sparse.csc_matrix
+    extra: dict[str, int]  # unknown term → its column
+
+    @classmethod
+    def of(cls, channel: Channel, vectors: list[QueryVector]) -> _Columns:
+        known = len(channel.terms)
+        extra: dict[str, int] = {}
+        rows, columns, values = [], [], []
+        for row, vector in enumerate(vectors):
+            if vector.norm == 0:
+                continue
+            ids = vector.ids.tolist() + [extra.setdefault(t, known + len(extra)) for t in vector.unknown]
+            weights = np.concatenate([vector.weights, np.fromiter(vector.unknown.values(), float)]) / vector.norm
+            rows.extend([row] * len(ids))
+            columns.extend(ids)
+            values.append(weights)
+        data = np.concatenate(values) if values else np.zeros(0)
+        matrix = sparse.csc_matrix((data, (rows, columns)), shape=(len(vectors), known + len(extra)))
+        matrix.sort_indices()
+        return cls(matrix, extra)
+
+    def cosines(self, unit: QueryVector) -> np.ndarray:
+        """Every query's cosine with one unit of a candidate."""
+        if unit.norm == 0:
+            return np.zeros(self.matrix.shape[0])
+        ids = unit.ids.tolist() + [self.extra[t] for t in unit.unknown if t in self.extra]
+        weights = np.concatenate([unit.weights, [w for t, w in unit.unknown.items() if t in self.extra]])
+        if not ids:
+            return np.zeros(self.matrix.shape[0])
+        return _dots(self.matrix, np.asarray(ids, dtype=np.int64), weights / unit.norm)
+
+
+class QuerySet:
+    """Queries ready to be ranked for any candidate by one engine, as long as its statistics stand still."""
+
+    def __init__(self, engine: Matcher, queries: Iterable[Query]) -> None:
+        self.engine = engine
+        self.queries = list(queries)
+        self.state = _state(engine)
+        self.ids = [q.id for q in self.queries]
+        vectors = [engine.query_vectors(q) for q in self.queries]
+        self.words = _Columns.of(engine.words, [v[0] for v in vectors])
+        self.chars = _Columns.of(engine.chars, [v[1] for v in vectors])
+        self.word_terms = [v[0].terms for v in vectors]
+        embedded = [v[2] for v in vectors if v[2] is not None]
+        self.embedded = np.vstack(embedded) if embedded and len(embedded) == len(vectors) else None
+        analyse = engine.analyse
+        self.keywords = [[k for k in (analyse.normalise_keyword(k) for k in q.keywords) if k] for q in self.queries]
+        self.org = np.array([q.org for q in self.queries], dtype=object)
+        self.region = np.array([q.region for q in self.queries], dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    def rank(self, candidate: Candidate, k: int = 20) -> list[QueryHit]:
+        """The best k queries for a candidate (k=0: every query scoring above 0), best first, then by id."""
+        engine, s = self.engine, self.engine.settings
+        if not self.queries:
+            return []
+        if self.state != _state(engine):  # the index changed since, so may its term weights: build afresh
+            return QuerySet(engine, self.queries).rank(candidate, k)
+        units = [engine.analyse.bag(texts) for texts in engine._unit_texts(candidate)]
+        words = [engine.words.vector(w) for w, _c in units]
+        weights = np.array(engine._recency(candidate), dtype=np.float64)
+        scores = np.column_stack([self._unit_scores(word, engine.chars.vector(c), w)
+                                  for word, (w, c) in zip(words, units, strict=True)]) * weights
+        keywords = [k for k in (engine.analyse.normalise_keyword(k) for k in candidate.keywords) if k]
+        eligible = self._eligible(candidate) & (scores.max(axis=1) > 0)
+        rows = np.flatnonzero(eligible)
+        ranked = -np.sort(-scores[rows], axis=1)
+        count = scores.shape[1]
+        text = aggregate_groups(ranked.ravel(), np.arange(len(rows)) * count, np.full(len(rows), count), s)
+        share = self._keyword_shares(rows, keywords) if s.keyword_boost else 0.0
+        same = (self.region[rows] == candidate.region) & (self.region[rows] != "") if candidate.region else False
+        raw = boosted(text, share, same, s)
+        chosen = self._select(rows, raw, k)
+        return [self._hit(row, score, scores[row], words, keywords) for row, score in chosen]
+
+    def _unit_scores(self, words: QueryVector, chars: QueryVector, bag) -> np.ndarray:
+        """Every query's score against one unit of the candidate (before its recency weight)."""
+        s = self.engine.settings
+        lexical = s.word_share * self.words.cosines(words) + (1.0 - s.word_share) * self.chars.cosines(chars)
+        if self.embedded is None or self.engine.semantic is None:
+            return lexical
+        semantic = (self.embedded @ self.engine.semantic.embed(bag)).astype(np.float64)
+        return with_semantic(lexical, semantic, s)
+
+    def _eligible(self, candidate: Candidate) -> np.ndarray:
+        """Queries the candidate may be matched to: not its own organisation's, nor one it is in conflict with."""
+        barred = set(candidate.conflicts) | ({candidate.org} if candidate.org else set())
+        return np.array([not org or org not in barred for org in self.org.tolist()], dtype=bool)
+
+    def _keyword_shares(self, rows: np.ndarray, keywords: list[str]) -> np.ndarray:
+        cutoff = self.engine.settings.keyword_cutoff
+        return np.array([sum(m[2] for m in keyword_matches(self.keywords[r], keywords, cutoff))
+                         / len(self.keywords[r]) if self.keywords[r] else 0.0 for r in rows.tolist()])
+
+    def _select(self, rows: np.ndarray, raw: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The best k rows by reported score, then query id (as strings), dropping scores that round to 0."""
+        if k and len(rows) > k:
+            near = raw >= _kth(raw, k) - ROUNDING
+            rows, raw = rows[near], raw[near]
+        reported = [clean(x) for x in raw.tolist()]
+        order = sorted(range(len(rows)), key=lambda i: (-reported[i], self.ids[rows[i]]))
+        return [(int(rows[i]), reported[i]) for i in order if reported[i] > 0][: k or None]
+
+    def _hit(self, row: int, score: float, unit_scores: np.ndarray, words: list[QueryVector],
+             keywords: list[str]) -> QueryHit:
+        """A ranked query with its reasons: the terms it shares with the best unit, the matched keywords."""
+        best = int(np.argmax(unit_scores))
+        shared = sorted(set(self.word_terms[row]) & set(words[best].terms))[:6]
+        matches = keyword_matches(self.keywords[row], keywords, self.engine.settings.keyword_cutoff)
+        reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
+            ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
+        return QueryHit(self.ids[row], score, tuple(reasons))
+
+
+def _state(engine: Matcher) -> tuple:
+    """What query weights depend on: the channels and every unit ever added or removed."""
+    return (id(engine.words), len(engine.words.alive), engine.words.live_units,
+            id(engine.chars), len(engine.chars.alive), engine.chars.live_units, id(engine.semantic))
+
+
+def rank_queries(engine: Matcher, candidate: Candidate, queries: Iterable[Query] | QuerySet,
+                 k: int = 20) -> list[QueryHit]:
     """The best k queries (challenges) for one candidate, on the same scale as rank()."""
-    bags = [engine.analyse.bag(texts) for texts in engine._unit_texts(candidate)]
-    unit_vectors = [(engine.words.vector(w), engine.chars.vector(c),
-                     engine.semantic.embed(w) if engine.semantic is not None else None) for w, c in bags]
-    weights = engine._recency(candidate)
-    keywords = [k for k in (engine.analyse.normalise_keyword(k) for k in candidate.keywords) if k]
-    hits = []
-    for query in queries:
-        if query.org and (query.org == candidate.org or query.org in candidate.conflicts):
-            continue
-        hit = _score_pair(engine, query, candidate, unit_vectors, weights, keywords)
-        if hit.score > 0:
-            hits.append(hit)
-    hits.sort(key=lambda h: (-h.score, h.query_id))
-    return hits[:k] if k else hits
-
-
-def _score_pair(engine: Matcher, query: Query, candidate: Candidate, unit_vectors, weights, keywords) -> QueryHit:
-    s = engine.settings
-    words, chars, embedding = engine.query_vectors(query)
-    unit_scores = []
-    for (w, c, e), weight in zip(unit_vectors, weights, strict=True):
-        semantic = float(e @ embedding) if embedding is not None else None
-        unit_scores.append(float(blend(words.cosine(w), chars.cosine(c), semantic, s)) * weight)
-    scores = np.array(unit_scores)
-    if not len(scores) or scores.max() <= 0:
-        return QueryHit(query.id, 0.0)
-    query_keywords = [k for k in (engine.analyse.normalise_keyword(k) for k in query.keywords) if k]
-    matches = keyword_matches(query_keywords, keywords, s.keyword_cutoff)
-    share = sum(m[2] for m in matches) / len(query_keywords) if query_keywords else 0.0
-    score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == candidate.region, s)
-    best = int(np.argmax(scores))
-    shared = sorted(set(words.terms) & set(unit_vectors[best][0].terms))[:6]
-    reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
-        ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
-    return QueryHit(query.id, clean(score), tuple(reasons))
+    prepared = queries if isinstance(queries, QuerySet) else QuerySet(engine, queries)
+    return prepared.rank(candidate, k)

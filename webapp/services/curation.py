@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
@@ -255,26 +255,26 @@ def challenges_for(session: Session, user: Account, k: int = 5):
     profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
     if profile is None:
         return []
-    avoid = conflicts.organisations_in_conflict_with(session, profile.id) | {profile.organisation_id}
-    challenges = [c for c in session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED))
-                  if c.organisation_id not in avoid]
-    candidate = ranking.profile_candidate(session, profile)
-    hits = ranking.engine(session).rank_queries(candidate, [ranking.query_of(c) for c in challenges], k=k)
-    by_id = {str(c.id): c for c in challenges}
-    return [(by_id[h.query_id], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]
+    return _published_for(session, ranking.profile_candidate(session, profile), profile, k)
 
 
 def challenges_for_achievement(session: Session, achievement: Achievement, k: int = 5):
     """Published challenges an achievement could answer (成果 → 需求), best first; never its owner's own
     organisation's or a conflicted enterprise's challenges."""
     owner = session.get(Profile, achievement.profile_id)
+    return _published_for(session, ranking.achievement_candidate(achievement), owner, k)
+
+
+def _published_for(session: Session, candidate, owner: Profile, k: int):
+    """The published challenges ranked for a candidate (one vectorised pass over the worker's cached set),
+    leaving out the owner's own organisation's and conflicted enterprises' challenges."""
     avoid = conflicts.organisations_in_conflict_with(session, owner.id) | {owner.organisation_id}
-    challenges = [c for c in session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED))
-                  if c.organisation_id not in avoid]
-    hits = ranking.engine(session).rank_queries(ranking.achievement_candidate(achievement),
-                                                [ranking.query_of(c) for c in challenges], k=k)
-    by_id = {str(c.id): c for c in challenges}
-    return [(by_id[h.query_id], h) for h in hits if h.score >= FOR_YOU_MIN_SCORE]
+    candidate = replace(candidate, conflicts=tuple(str(o) for o in avoid))
+    engine = ranking.engine(session)
+    hits = [h for h in ranking.published(session, engine).rank(candidate, k=k) if h.score >= FOR_YOU_MIN_SCORE]
+    rows = {c.id: c for c in session.exec(select(Challenge).where(
+        col(Challenge.id).in_([int(h.query_id) for h in hits])))}
+    return [(rows[int(h.query_id)], h) for h in hits if int(h.query_id) in rows]
 
 
 def achievements_for(session: Session, user: Account, challenge_id: int, k: int = 5):

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
+from matching.reverse import QuerySet
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.dispatch import Dispatch, is_live
 from models.profiles import Achievement, Profile
@@ -83,6 +84,40 @@ def engine(session: Session, corpus: str = "profiles") -> Matcher:
         state.stamp, state.newest = stamp, stamp[1]
         state.engine.stamp = saved_index.stamp_text(corpus, stamp)
     return state.engine
+
+
+def challenges_stamp(session: Session) -> tuple:
+    """The challenges' version: how many are published, and the newest change to any challenge."""
+    published = session.exec(select(func.count()).where(Challenge.status == ChallengeStatus.PUBLISHED)).one()
+    newest = session.exec(select(func.max(Challenge.updated_at))).one()
+    return published, newest
+
+
+@dataclass
+class PublishedState:
+    """A worker's published challenges as a QuerySet, and what it was built from."""
+
+    queries: QuerySet | None = None
+    key: tuple = ()
+
+
+def published(session: Session, engine_: Matcher) -> QuerySet:
+    """The published challenges ready to rank for any solver or achievement by `engine_` (the reverse
+    direction). Kept per worker until a challenge changes or the engine does; a rebuild reads the challenges'
+    matching fields only, not the rows."""
+    state: PublishedState = current_app.extensions.setdefault("ranking.published", PublishedState())
+    key = (id(engine_), engine_.stamp, challenges_stamp(session))
+    if state.queries is not None and state.key == key:
+        return state.queries
+    columns = (Challenge.id, Challenge.title, Challenge.summary, Challenge.description, Challenge.keywords,
+               Challenge.region, Challenge.organisation_id)
+    rows = session.exec(select(*columns).where(Challenge.status == ChallengeStatus.PUBLISHED)
+                        .order_by(col(Challenge.id))).all()
+    queries = [Query(id=str(i), title=title, text=f"{summary}\n{description}", keywords=tuple(keywords),
+                     region=region.value, org=str(organisation)) for i, title, summary, description, keywords,
+               region, organisation in rows]
+    state.queries, state.key = QuerySet(engine_, queries), key
+    return state.queries
 
 
 def achievement_candidate(achievement: Achievement) -> Candidate:
