@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations explore fuzz
+.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations explore fuzz loadtest
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,4 +71,20 @@ lint: setup
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache build
+	rm -rf $(VENV) $(LOAD_VENV) instance .pytest_cache build
+
+# Locust against gunicorn on city-scale data (SQLite, then PostgreSQL); the load generator has its own venv.
+LOAD_VENV := .venv-load
+LOAD_STAMP := $(LOAD_VENV)/.installed-$(shell cksum < bench/loadtest.lock | cut -d' ' -f1)
+LOADTEST_SECONDS ?= 60
+LOADTEST_USERS ?= 10,50
+LOADTEST_DATABASES ?= sqlite,postgres
+$(LOAD_STAMP): bench/loadtest.lock
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/loadtest.lock
+	rm -f $(LOAD_VENV)/.installed-*
+	touch $@
+
+loadtest: setup $(LOAD_STAMP)
+	$(BIN)/python -m bench.loadtest.run --locust $(LOAD_VENV)/bin/locust --csl $(CSL) \
+	  --seconds $(LOADTEST_SECONDS) --users $(LOADTEST_USERS) --databases $(LOADTEST_DATABASES) --workers $(WORKERS)

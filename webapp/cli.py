@@ -3,6 +3,10 @@ match-report, import, export, worker."""
 
 from __future__ import annotations
 
+import time
+from collections import Counter
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -14,6 +18,7 @@ from models.accounts import OrgKind, Role, User
 from models.common import Region
 from models.migrate import upgrade
 from webapp import db
+from webapp.demo.city import load_city
 from webapp.demo.loader import load
 from webapp.jobs import cli as jobs_cli
 from webapp.services import accounts, ranking, reports, saved_index
@@ -32,7 +37,11 @@ def init_db() -> None:
 @click.command("load-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-def load_demo(if_empty: bool) -> None:
+@click.option("--scale", type=click.Choice(["demo", "city"]), default="demo", show_default=True,
+              help="city: add one city's volumes (10,000 solvers, 2,000 published challenges…) for load tests.")
+@click.option("--csl", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSL papers (jsonl) whose disciplines give the city's texts, besides the demo's topics.")
+def load_demo(if_empty: bool, scale: str, csl: Path | None) -> None:
     """Load the deterministic demo data set (organisations, people, challenges, bids)."""
     session = db.session()
     if session.exec(select(func.count()).select_from(User)).one():
@@ -40,9 +49,15 @@ def load_demo(if_empty: bool) -> None:
             click.echo("Database already has data; demo not loaded.")
             return
         raise click.UsageError("The database is not empty; load the demo into a fresh database.")
-    counts = load(session)
+    if csl is not None and not csl.is_file():
+        raise click.UsageError(f"No CSL file at {csl}.")
+    started = time.perf_counter()
+    counts = Counter(load(session))
+    if scale == "city":
+        counts.update(load_city(session, csl=csl))
     session.commit()
-    click.echo("Loaded demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    click.echo("Loaded demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items())
+               + f" in {time.perf_counter() - started:.1f} s")
 
 
 @click.command("reindex")

@@ -1,0 +1,63 @@
+"""One page under load (LOADTEST_PAGE), as the signed-in role that uses it; no think time.
+
+Runs in the load generator's own virtualenv (.venv-load): it imports nothing from the application. The
+runner (bench/loadtest/run.py) signs the roles in once and passes their cookies, an API token, challenge
+and profile ids and a CSRF token in the JSON file named by LOADTEST_CONTEXT.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+
+from locust import HttpUser, constant, task
+
+CONTEXT = json.loads(open(os.environ["LOADTEST_CONTEXT"], encoding="utf-8").read())
+PAGE = os.environ["LOADTEST_PAGE"]
+SEARCHES = ["电池", "控制", "检测 算法", "材料", "the", "battery", "优化"]
+KINDS = ["solver", "manager", "commissioner"]
+
+
+class Visitor(HttpUser):
+    """A signed-in person loading one page again and again."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        role = {"solver home": "solver", "challenge list": "solver", "challenge search": "solver",
+                "challenge page": "solver", "api list": None, "candidates": "manager",
+                "decision": "manager", "dashboard": "government"}[PAGE]
+        if role:
+            self.client.cookies.update(CONTEXT["cookies"][role])
+        self.challenges = itertools.cycle(CONTEXT["challenges"])
+        self.searches = itertools.cycle(SEARCHES)
+        self.kinds = itertools.cycle(KINDS)
+        self.decisions = itertools.cycle(CONTEXT["decisions"])
+
+    @task
+    def load(self) -> None:
+        if PAGE == "solver home":
+            self.client.get("/", name=PAGE)
+        elif PAGE == "challenge list":
+            self.client.get("/challenges/", name=PAGE)
+        elif PAGE == "challenge search":
+            self.client.get("/challenges/", params={"q": next(self.searches)}, name=PAGE)
+        elif PAGE == "challenge page":
+            self.client.get(f"/challenges/{next(self.challenges)}", name=PAGE)
+        elif PAGE == "api list":
+            self.client.get("/api/v1/challenges", headers={"Authorization": f"Bearer {CONTEXT['token']}"},
+                            name=PAGE)
+        elif PAGE == "candidates":
+            self.client.get(f"/challenges/{next(self.challenges)}/candidates", params={"kind": next(self.kinds)},
+                            name=PAGE)
+        elif PAGE == "dashboard":
+            self.client.get("/government/dashboard/", name=PAGE)
+        elif PAGE == "decision":
+            challenge, profile = next(self.decisions)
+            with self.client.post(f"/challenges/{challenge}/candidates/{profile}", allow_redirects=False,
+                                  data={"decision": "shortlist", "note": "load test", "kind": "solver",
+                                        "csrf_token": CONTEXT["csrf"]["manager"]},
+                                  name=PAGE, catch_response=True) as response:
+                if response.status_code != 302:
+                    response.failure(f"status {response.status_code}")
