@@ -215,3 +215,18 @@ def test_one_join_link_opened_twelve_times_at_once_makes_one_account(shared, ser
     assert statuses[200] == 1 and statuses[400] + statuses[409] + statuses[422] == N - 1, statuses
     assert count(world, User, User.email == "colleague@jinmen.example") == 1
     assert audited(world, "member.joined") == 1
+
+
+def test_twelve_first_views_of_a_ranking_store_it_once(shared, server):
+    """Twelve managers' first views of one ranking at once (the API's candidates): all 200, and each shown
+    entry stored once — the shown ranking is written only when it changed, under a lock."""
+    from models.curation import Recommendation
+
+    _url, world = shared
+    cid = world.challenge("published")
+    for n in range(3):
+        add_solver(world, f"expert{n}", "燕山大学", EXPERT)
+    answers = race(server, [(world.users["manager"]["token"], "GET", f"/challenges/{cid}/candidates", None)] * N)
+    assert Counter(status for status, _body in answers) == {200: N}
+    shown = {(item["profile_id"], item["rank"]) for item in answers[0][1]["items"]}
+    assert shown and count(world, Recommendation, Recommendation.challenge_id == cid) == len(shown)

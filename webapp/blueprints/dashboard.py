@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import model_validator
 from sqlmodel import SQLModel
@@ -87,6 +89,12 @@ def download(name: str):
 
 def column_label(code: str) -> str:
     """A column or measure code in words."""
+    return _column_labels(str(get_locale())).get(code, code)
+
+
+@functools.cache
+def _column_labels(_locale: str) -> dict[str, str]:
+    """The labels in one language (built once per language: a dashboard looks up hundreds)."""
     return {
         "challenges": _("Challenges"), "status": _("Status"), "field": _("Field"), "region": _("Region"),
         "bids": _("Bids"), "measure": _("Measure"), "median_days": _("Median days"), "mean_days": _("Mean days"),
@@ -96,11 +104,16 @@ def column_label(code: str) -> str:
         "committed": _("Committed (yuan)"), "released": _("Released (yuan)"), "value": _("Value"),
         "enterprises_served": _("Enterprises served"), "awarded": _("Awarded"),
         "subsidy_committed": _("Subsidy committed (yuan)"), "subsidy_released": _("Subsidy released (yuan)"),
-    }.get(code, code)
+    }
 
 
 def titles() -> dict[str, str]:
     """Each figure's title in the current language."""
+    return _titles(str(get_locale()))
+
+
+@functools.cache
+def _titles(_locale: str) -> dict[str, str]:
     return {
         "summary": _("Headline figures"), "by_status": _("Challenges by status"),
         "by_field": _("Challenges by field"), "by_region": _("Challenges by region"),

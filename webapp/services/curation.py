@@ -19,6 +19,7 @@ from models.curation import (
     Recommendation,
     RejectReason,
 )
+from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import conflicts, ranking
@@ -111,15 +112,14 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     organisations = {o.id: o.name for o in session.exec(select(Organisation).where(
         col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
     decisions = latest_decisions(session, challenge.id)
-    shown = last_shown(session, challenge.id, list(profiles))
+    stored = record_shown(session, challenge.id, [(int(h.candidate_id), rank, h) for rank, h in enumerate(hits, 1)])
     loads = ranking.current_loads(session)
     rows = []
     for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
         profile = profiles[int(hit.candidate_id)]
-        stored = None if position is None else store(session, challenge.id, profile.id, position, hit,
-                                                     shown.get(profile.id))
         rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""),
-                        stored.id if stored else None, decisions.get(profile.id), loads.get(profile.id, 0)))
+                        None if position is None else stored[profile.id], decisions.get(profile.id),
+                        loads.get(profile.id, 0)))
     top = {pid: i for i, pid in enumerate(pinned)}
     return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
 
@@ -132,17 +132,37 @@ def last_shown(session: Session, challenge_id: int, profile_ids: list[int]) -> d
     return {row.profile_id: row for row in rows}
 
 
-def store(session: Session, challenge_id: int, profile_id: int, rank: int, hit: Hit,
-          previous: Recommendation | None) -> Recommendation:
-    """Store a shown ranking entry, reusing the previous row when it says exactly the same (a page reload)."""
-    if previous is not None and previous.rank == rank and abs(previous.score - hit.score) < 1e-9 \
-            and previous.reasons == list(hit.reasons) and previous.engine_version == ENGINE_VERSION:
-        return previous
-    row = Recommendation(challenge_id=challenge_id, profile_id=profile_id, rank=rank, score=hit.score,
-                         reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
-    session.add(row)
-    session.flush()
-    return row
+def record_shown(session: Session, challenge_id: int, entries: list[tuple[int, int, Hit]]) -> dict[int, int]:
+    """Store the shown ranking entries (profile, rank, hit) that differ from each profile's last stored one;
+    return the recommendation id of every entry.
+
+    A reload changes nothing and only reads. When something changed, the rows are written in a short
+    transaction of their own that re-checks under a lock both databases honour (SQLite: BEGIN IMMEDIATE;
+    PostgreSQL: the challenge row FOR UPDATE), so concurrent first views store each entry once.
+    """
+    profile_ids = [pid for pid, _rank, _hit in entries]
+    shown = last_shown(session, challenge_id, profile_ids)
+    if all(_same(shown.get(pid), rank, hit) for pid, rank, hit in entries):
+        return {pid: shown[pid].id for pid in profile_ids}  # type: ignore[misc]
+    session.commit()  # end the request's reads: the new rows are a write transaction of their own
+    with writing():
+        session.exec(select(Challenge.id).where(Challenge.id == challenge_id).with_for_update()).one()
+        shown = last_shown(session, challenge_id, profile_ids)
+        for pid, rank, hit in entries:
+            if not _same(shown.get(pid), rank, hit):
+                shown[pid] = Recommendation(challenge_id=challenge_id, profile_id=pid, rank=rank, score=hit.score,
+                                            reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+                session.add(shown[pid])
+        session.flush()
+        ids = {pid: shown[pid].id for pid in profile_ids}
+        session.commit()
+    return ids  # type: ignore[return-value]
+
+
+def _same(previous: Recommendation | None, rank: int, hit: Hit) -> bool:
+    """Whether a stored entry says exactly what is shown now (a page reload)."""
+    return previous is not None and previous.rank == rank and abs(previous.score - hit.score) < 1e-9 \
+        and previous.reasons == list(hit.reasons) and previous.engine_version == ENGINE_VERSION
 
 
 def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,

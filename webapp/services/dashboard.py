@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import case, func, union
 from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User
@@ -76,33 +76,40 @@ def by_column(session: Session, filters: Filters, column, name: str) -> Figure:
                   [[getattr(v, "value", v), n] for v, n in rows], horizontal=name == "by_field")
 
 def bids_per_challenge(session: Session, filters: Filters) -> Figure:
-    """How many published challenges got 0, 1, 2, 3, 4 or 5+ bids."""
-    counts = session.exec(challenge_filter(
-        select(Challenge.id, func.count(col(Bid.id))).select_from(Challenge)
+    """How many published challenges got 0, 1, 2, 3, 4 or 5+ bids (bucketed by the database)."""
+    counts = challenge_filter(
+        select(Challenge.id, func.count(col(Bid.id)).label("bids")).select_from(Challenge)
         .join(Bid, Bid.challenge_id == Challenge.id, isouter=True)
-        .where(col(Challenge.published_at).is_not(None)), filters).group_by(Challenge.id)).all()
-    buckets = Counter(min(n, 5) for _cid, n in counts)
+        .where(col(Challenge.published_at).is_not(None)), filters).group_by(Challenge.id).subquery()
+    bucket = case((counts.c.bids >= 5, 5), else_=counts.c.bids)
+    buckets = dict(session.exec(select(bucket, func.count()).group_by(bucket)).all())
     return Figure("bids_per_challenge", "bar", ["bids", "challenges"],
                   [["5+" if b == 5 else str(b), buckets.get(b, 0)] for b in range(6)])
 
+
 def durations(session: Session, filters: Filters) -> Figure:
-    """Days from publication to the first bid and to the award: challenges measured, median, mean."""
-    published = session.exec(challenge_filter(
-        select(Challenge.id, Challenge.published_at, Challenge.awarded_at)
-        .where(col(Challenge.published_at).is_not(None)), filters)).all()
-    first_bid = dict(session.exec(select(Bid.challenge_id, func.min(Bid.created_at)).where(
-        col(Bid.challenge_id).in_([p[0] for p in published])).group_by(Bid.challenge_id)).all())
-    to_bid = [_days(at, first_bid[cid]) for cid, at, _aw in published if cid in first_bid]
-    to_award = [_days(at, awarded) for _cid, at, awarded in published if awarded]
+    """Days from publication to the first bid and to the award: challenges measured, median, mean (the
+    database subtracts the times; only one number per challenge comes back)."""
+    first_bid = select(Bid.challenge_id, func.min(Bid.created_at).label("at")).group_by(Bid.challenge_id).subquery()
+    published = challenge_filter(select(
+        _days(session, Challenge.published_at, first_bid.c.at), _days(session, Challenge.published_at,
+                                                                      Challenge.awarded_at))
+        .join(first_bid, first_bid.c.challenge_id == Challenge.id, isouter=True)
+        .where(col(Challenge.published_at).is_not(None)), filters)
+    rows = session.exec(published).all()
+    to_bid = [max(0.0, float(b)) for b, _a in rows if b is not None]
+    to_award = [max(0.0, float(a)) for _b, a in rows if a is not None]
     return Figure("durations", "bar", ["measure", "challenges", "median_days", "mean_days"],
                   [["first_bid", len(to_bid), *_centre(to_bid)], ["award", len(to_award), *_centre(to_award)]],
                   series=(2, 3))
 
-def _days(start: dt.datetime, end: dt.datetime) -> float:
-    return max(0.0, (_aware(end) - _aware(start)).total_seconds() / 86400)
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+def _days(session: Session, start, end):
+    """SQL: days from one time to another (NULL when either is)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return func.extract("epoch", end - start) / 86400.0
+
 
 def _centre(values: list[float]) -> list[float]:
     return [round(statistics.median(values), 1), round(statistics.fmean(values), 1)] if values else [0.0, 0.0]
@@ -161,11 +168,11 @@ def summary(session: Session, filters: Filters) -> Figure:
     """The headline figures the city reports."""
     challenges = challenge_filter(select(Challenge.organisation_id).where(
         col(Challenge.published_at).is_not(None)), filters)
-    served = set(session.exec(challenges).all())
     dispatch_orgs = _dispatch_filter(select(Dispatch.organisation_id).select_from(Dispatch).join(
         Organisation, Organisation.id == Dispatch.organisation_id), filters)
-    if not filters.field:
-        served |= set(session.exec(dispatch_orgs).all())
+    served_from = challenges if filters.field else union(challenges, dispatch_orgs)  # UNION: each once
+    served = session.exec(select(func.count()).select_from(served_from.subquery())).one()
+    dispatches = session.exec(select(func.count()).select_from(dispatch_orgs.subquery())).one()
     count = session.exec(challenge_filter(select(func.count()).select_from(Challenge), filters)).one()
     awarded = session.exec(challenge_filter(select(func.count()).select_from(Challenge).where(
         col(Challenge.awarded_at).is_not(None)), filters)).one()
@@ -173,8 +180,8 @@ def summary(session: Session, filters: Filters) -> Figure:
         Challenge, Challenge.id == Bid.challenge_id), filters)).one()
     money = {row[0]: row for row in subsidies(session, filters).rows}
     return Figure("summary", "table", ["measure", "value"], [
-        ["enterprises_served", len(served)], ["challenges", count], ["awarded", awarded], ["bids", bids],
-        ["dispatches", len(session.exec(dispatch_orgs).all())],
+        ["enterprises_served", served], ["challenges", count], ["awarded", awarded], ["bids", bids],
+        ["dispatches", dispatches],
         ["subsidy_committed", sum(r[1] for r in money.values())],
         ["subsidy_released", sum(r[2] for r in money.values())],
     ])
