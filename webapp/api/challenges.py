@@ -16,17 +16,27 @@ from models.challenges import (
 from webapp import db
 from webapp.api.base import body, bp, query, responses, validate
 from webapp.services import challenges as service
-from webapp.services.access import can_see_confidential
+from webapp.services.access import confidential_readable
 
 TAG = "challenges"
 
 
-def challenge_read(challenge: Challenge) -> ChallengeRead:
-    """The API view of a challenge; confidential details only for those entitled."""
+def challenge_read(challenge: Challenge, readable: set | None = None) -> ChallengeRead:
+    """The API view of a challenge; confidential details only for those entitled (`readable`: the ids the
+    user may read, when a list worked them out at once)."""
     read = ChallengeRead.model_validate(challenge, from_attributes=True)
-    if not can_see_confidential(db.session(), current_user, challenge):
+    if readable is None:
+        readable = confidential_readable(db.session(), current_user, [challenge])
+    if challenge.id not in readable:
         read.confidential_details = None
     return read
+
+
+def challenge_list(items: list[Challenge], total: int, page: int, per_page: int) -> ChallengeList:
+    """A page of challenges, the confidentiality rights of all of them looked up at once."""
+    readable = confidential_readable(db.session(), current_user, items)
+    return ChallengeList(items=[challenge_read(c, readable) for c in items], total=total, page=page,
+                         per_page=per_page)
 
 
 @bp.get("/challenges")
@@ -36,8 +46,7 @@ def list_challenges():
     """Search published challenges (full text in Chinese and English, filters, sort, pages)."""
     search = query()
     items, total = service.browse_published(db.session(), search)
-    return ChallengeList(items=[challenge_read(c) for c in items], total=total,
-                         page=search.page, per_page=search.per_page)
+    return challenge_list(items, total, search.page, search.per_page)
 
 
 @bp.get("/challenges/mine")
@@ -46,8 +55,7 @@ def list_challenges():
 def my_challenges():
     """The caller's own challenges in every state."""
     items = service.challenges_of(db.session(), current_user)
-    return ChallengeList(items=[challenge_read(c) for c in items], total=len(items), page=1,
-                         per_page=max(1, len(items)))
+    return challenge_list(items, len(items), 1, max(1, len(items)))
 
 
 @bp.post("/challenges")
