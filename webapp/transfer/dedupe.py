@@ -12,7 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 ORG_THRESHOLD = 90.0
 NAME_THRESHOLD = 90.0
@@ -71,23 +72,100 @@ def name_similarity(a: str, b: str) -> float:
     return max((fuzz.token_sort_ratio(x, y) for x in name_forms(a) for y in name_forms(b)), default=0.0)
 
 
-def similar_organisation(name: str, known: list[Known]) -> Match | None:
-    """The most similar organisation at or above the threshold."""
-    best = max(((k, org_similarity(name, k.name)) for k in known), key=lambda pair: pair[1], default=None)
-    if best is None or best[1] < ORG_THRESHOLD:
-        return None
-    return Match(best[0], round(best[1], 1), "same name" if best[1] == 100 else "similar name")
+class Organisations:
+    """Known organisation names; each new name is scored against all of them in one rapidfuzz pass (C++),
+    giving exactly org_similarity's scores."""
+
+    def __init__(self, known: list[Known]) -> None:
+        self.known: list[Known] = []
+        self.spaced: list[str] = []
+        self.joined: list[str] = []
+        for k in known:
+            self.add(k)
+
+    def add(self, k: Known) -> None:
+        """Remember one more organisation (an existing row or an earlier line of the file)."""
+        spaced = normalise(k.name)
+        self.known.append(k)
+        self.spaced.append(spaced)
+        self.joined.append(spaced.replace(" ", ""))
+
+    def scores(self, name: str) -> np.ndarray:
+        """org_similarity(name, each known name), in order."""
+        spaced = normalise(name)
+        joined = spaced.replace(" ", "")
+        if not spaced or not self.known:
+            return np.zeros(len(self.known))
+        token_set = process.cdist([spaced], self.spaced, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
+        partial = process.cdist([joined], self.joined, scorer=fuzz.partial_ratio, dtype=np.float64)[0]
+        lengths = np.array([len(j) for j in self.joined])
+        partial = np.where(np.minimum(lengths, len(joined)) >= 4, partial, 0.0)
+        scores = np.maximum(token_set, partial)
+        scores[np.array([j == joined for j in self.joined])] = 100.0
+        scores[np.array([not s for s in self.spaced])] = 0.0
+        return scores
+
+    def match(self, name: str) -> Match | None:
+        """The most similar organisation at or above the threshold (the first of equals)."""
+        scores = self.scores(name)
+        if not len(scores) or scores.max() < ORG_THRESHOLD:
+            return None
+        best = int(np.argmax(scores))
+        return Match(self.known[best], round(float(scores[best]), 1), "same name" if scores[best] == 100 else
+                     "similar name")
 
 
-def similar_person(name: str, organisation: str, email: str, known: list[Known]) -> Match | None:
-    """The same e-mail, or a similar name in a similar organisation."""
-    for k in known:
-        if email and k.email and email.lower() == k.email.lower():
-            return Match(k, 100.0, "same e-mail")
-    scored = [(k, name_similarity(name, k.name)) for k in known]
-    scored = [(k, s) for k, s in scored if s >= NAME_THRESHOLD and org_similarity(organisation, k.organisation)
-              >= ORG_THRESHOLD]
-    if not scored:
-        return None
-    best = max(scored, key=lambda pair: pair[1])
-    return Match(best[0], round(best[1], 1), "similar name, same organisation")
+class People:
+    """Known people, blocked by organisation: a name is compared only with the people of the organisations
+    similar to the row's (as similar_person would count them), so checking a file takes time roughly linear
+    in its rows. Gives exactly the per-pair check's matches: the first known with the same e-mail, else the
+    best name (the first of equals) in a similar organisation."""
+
+    def __init__(self, known: list[Known]) -> None:
+        self.known: list[Known] = []
+        self.emails: dict[str, int] = {}
+        self.blocks: dict[str, list[int]] = {}  # organisation as written → its people, in order
+        self.organisations = Organisations([])
+        self.similar: dict[str, tuple[int, list[str]]] = {}  # row organisation → (blocks seen, similar ones)
+        self.forms: list[list[str]] = []
+        for k in known:
+            self.add(k)
+
+    def add(self, k: Known) -> None:
+        """Remember one more person."""
+        index = len(self.known)
+        self.known.append(k)
+        self.forms.append(sorted(name_forms(k.name)))
+        if k.email:
+            self.emails.setdefault(k.email.lower(), index)
+        if k.organisation not in self.blocks:
+            self.blocks[k.organisation] = []
+            self.organisations.add(Known(k.organisation))
+        self.blocks[k.organisation].append(index)
+
+    def _similar_blocks(self, organisation: str) -> list[str]:
+        seen, similar = self.similar.get(organisation, (0, []))
+        if seen < len(self.organisations.known):
+            scores = self.organisations.scores(organisation)[seen:]
+            similar = similar + [k.name for k, s in zip(self.organisations.known[seen:], scores.tolist(),
+                                                        strict=True) if s >= ORG_THRESHOLD]
+            self.similar[organisation] = (len(self.organisations.known), similar)
+        return similar
+
+    def match(self, name: str, organisation: str, email: str) -> Match | None:
+        """The same e-mail, or a similar name in a similar organisation."""
+        if email and email.lower() in self.emails:
+            return Match(self.known[self.emails[email.lower()]], 100.0, "same e-mail")
+        candidates = sorted(i for block in self._similar_blocks(organisation) for i in self.blocks[block])
+        forms = sorted(name_forms(name))
+        if not candidates or not forms:
+            return None
+        theirs = [form for i in candidates for form in self.forms[i]]
+        owner = np.repeat(np.arange(len(candidates)), [len(self.forms[i]) for i in candidates])
+        by_form = process.cdist(forms, theirs, scorer=fuzz.token_sort_ratio, dtype=np.float64).max(axis=0)
+        scores = np.zeros(len(candidates))
+        np.maximum.at(scores, owner, by_form)
+        if scores.max() < NAME_THRESHOLD:
+            return None
+        best = int(np.argmax(scores))
+        return Match(self.known[candidates[best]], round(float(scores[best]), 1), "similar name, same organisation")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models.accounts import Organisation, Role, User, UserRole
 from models.challenges import Challenge, ChallengeStatus
@@ -159,18 +159,21 @@ def _resolve_owner(roles: set[Role], what: str):
 def find_duplicates(session: Session, kind: str, parsed: list[Parsed]) -> None:
     """Mark rows that look like existing records or earlier rows of the file."""
     if kind == "organisations":
-        known = [dedupe.Known(o.name, id=o.id) for o in session.exec(select(Organisation))]
+        organisations = dedupe.Organisations([dedupe.Known(o.name, id=o.id)
+                                              for o in session.exec(select(Organisation))])
         for item in parsed:
-            item.duplicate = dedupe.similar_organisation(item.data.name, known)
-            known.append(dedupe.Known(item.data.name, line=item.line))
+            item.duplicate = organisations.match(item.data.name)
+            organisations.add(dedupe.Known(item.data.name, line=item.line))
         return
     orgs = {o.id: o.name for o in session.exec(select(Organisation))}
-    known = [dedupe.Known(p.display_name, orgs.get(p.organisation_id, ""), id=p.id, email=email)
-             for p, email in session.exec(select(Profile, User.email).join(User, User.id == Profile.user_id))]
+    people = dedupe.People([dedupe.Known(name, orgs.get(org, ""), id=pid, email=email) for pid, name, org, email
+                            in session.exec(select(Profile.id, Profile.display_name, Profile.organisation_id,
+                                                   User.email).join(User, User.id == Profile.user_id)
+                                            .order_by(col(Profile.id)))])
     for item in parsed:
         data = item.data
-        item.duplicate = dedupe.similar_person(data.name, data.organisation, str(data.email), known)
-        known.append(dedupe.Known(data.name, data.organisation, line=item.line, email=str(data.email)))
+        item.duplicate = people.match(data.name, data.organisation, str(data.email))
+        people.add(dedupe.Known(data.name, data.organisation, line=item.line, email=str(data.email)))
 
 
 # --- writing ----------------------------------------------------------------------------------------------
