@@ -67,7 +67,7 @@ class Organisation(OrganisationBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     credit_code: str | None = Field(default=None, max_length=18, unique=True)  # 统一社会信用代码
-    status: OrgStatus = Field(default=OrgStatus.VERIFIED, sa_type=enum_type(OrgStatus))
+    status: OrgStatus = Field(default=OrgStatus.VERIFIED, index=True, sa_type=enum_type(OrgStatus))
     reject_reason: str = Field(default="", max_length=500)
     verified_at: datetime | None = None
     verified_by: int | None = None
@@ -88,9 +88,9 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=100)
     password_hash: str = Field(max_length=255)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    active: bool = True
+    active: bool = Field(default=True, index=True)  # the few inactive are looked up on every ranking
     locale: str = Field(default="zh", max_length=8)
-    membership: Membership = Field(default=Membership.ACTIVE, sa_type=enum_type(Membership))
+    membership: Membership = Field(default=Membership.ACTIVE, index=True, sa_type=enum_type(Membership))
     org_admin: bool = False  # an organisation administrator: invites, approves joins, removes members
     session_generation: int = 0  # raised to end every session signed before (sign-out, new password, removal)
     email_verified_at: datetime | None = None

@@ -77,7 +77,7 @@ class Challenge(ChallengeBase, table=True):
     reject_reason: str = Field(default="", max_length=2000)
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow, index=True)  # the version stamp reads its max
     submitted_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
     awarded_at: dt.datetime | None = None

@@ -60,7 +60,7 @@ class Profile(ProfileBase, table=True):
     user_id: int = Field(foreign_key="user.id", unique=True, index=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     kind: ProfileKind = Field(sa_type=enum_type(ProfileKind))
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow, index=True)  # the version stamp reads its max
 
 
 class ProfileUpdate(SQLModel):
@@ -138,7 +138,7 @@ class Achievement(AchievementBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)  # the version stamp reads its max
 
 
 class AchievementCreate(AchievementBase):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, request, session
@@ -149,7 +150,12 @@ def china_time(moment: dt.datetime | None) -> str:
 
 
 def choices(table: str) -> list[tuple[str, str]]:
-    """(code, label) pairs for a select box."""
+    """(code, label) pairs for a select box (a page may show the same box on every row)."""
+    return _choices(table, str(get_locale()))
+
+
+@functools.cache
+def _choices(table: str, _locale: str) -> list[tuple[str, str]]:
     return [(code, label(table, code)) for code in TABLES[table]]
 
 

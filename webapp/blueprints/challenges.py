@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +13,10 @@ from models.common import TechField
 from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
+from webapp.fragments import fragments
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
-from webapp.services import curation, public, subsidies
+from webapp.services import curation, public, ranking, subsidies
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
 from webapp.services.errors import ValidationError
 from webapp.validation import parse
@@ -31,10 +33,19 @@ def browse():
         search = parse(ChallengeSearch, args)
     except ValidationError as exc:
         search, errors = ChallengeSearch(), exc.fields
-    items, total = service.browse_published(db.session(), search)
-    pages = max(1, -(-total // search.per_page))
-    return render_template("challenges/browse.html", items=items, total=total, search=search,
-                           pages=pages, args=args, errors=errors), form_status(errors)
+    session = db.session()
+
+    def render() -> str:
+        items, total = service.browse_published(session, search)
+        pages = max(1, -(-total // search.per_page))
+        return render_template("challenges/_results.html", items=items, total=total, search=search, pages=pages,
+                               args=args)
+
+    # The results are the same for every visitor: kept per worker until a challenge changes.
+    key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session))
+    results = render() if errors else fragments().get(key, render)
+    return render_template("challenges/browse.html", results=results, search=search, args=args,
+                           errors=errors), form_status(errors)
 
 
 @bp.route("/mine")

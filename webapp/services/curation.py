@@ -113,7 +113,7 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
         col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
     decisions = latest_decisions(session, challenge.id)
     stored = record_shown(session, challenge.id, [(int(h.candidate_id), rank, h) for rank, h in enumerate(hits, 1)])
-    loads = ranking.current_loads(session)
+    loads = ranking.current_loads(session, list(profiles))
     rows = []
     for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
         profile = profiles[int(hit.candidate_id)]

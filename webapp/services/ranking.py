@@ -155,16 +155,21 @@ def candidates(session: Session, since=None) -> list[Candidate]:
     return [candidate_of(p, documents[p.id], loads.get(p.id, 0)) for p in profiles]
 
 
-def current_loads(session: Session) -> dict[int, int]:
-    """Engagements under way: accepted bids on live challenges (solvers), active dispatches (commissioners)."""
+def current_loads(session: Session, profile_ids: list[int] | None = None) -> dict[int, int]:
+    """Engagements under way: accepted bids on live challenges (solvers), active dispatches (commissioners);
+    of every profile, or of `profile_ids` only (a page of candidates)."""
     loads: dict[int, int] = defaultdict(int)
     busy = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
-    rows = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id)
-                        .join(Challenge, Challenge.id == Bid.challenge_id)
-                        .where(Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy)))
-    for profile_id in rows:
+    bids = (select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id)
+            .join(Challenge, Challenge.id == Bid.challenge_id)
+            .where(Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy)))
+    dispatches = select(Dispatch.commissioner_profile_id).where(is_live())
+    if profile_ids is not None:
+        bids = bids.where(col(Profile.id).in_(profile_ids))
+        dispatches = dispatches.where(col(Dispatch.commissioner_profile_id).in_(profile_ids))
+    for profile_id in session.exec(bids):
         loads[profile_id] += 1
-    for profile_id in session.exec(select(Dispatch.commissioner_profile_id).where(is_live())):
+    for profile_id in session.exec(dispatches):
         loads[profile_id] += 1
     return loads
 
