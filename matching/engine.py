@@ -213,6 +213,13 @@ class Matcher:
 
         `only` restricts the ranking to the given candidate ids (to score a few known candidates).
         """
+        return self.rank_with(query, k, kinds, exclude, capacity, only)[0]
+
+    def rank_with(self, query: Query, k: int = 20, kinds: Iterable[str] | None = None,
+                  exclude: Iterable[str] = (), capacity: str = "ignore", only: Iterable[str] | None = None,
+                  also: Iterable[str] = ()) -> tuple[list[Hit], list[Hit]]:
+        """rank(), and from the same pass the hits of the eligible candidates `also` that score above 0, best
+        first (what rank(only=also) gives), to show known candidates beside the top k without ranking twice."""
         if capacity not in CAPACITY_RULES:
             raise ValueError(f"capacity must be one of {CAPACITY_RULES}")
         words, chars, embedding = self.query_vectors(query)
@@ -220,11 +227,19 @@ class Matcher:
         if only is not None:
             eligible &= np.isin(np.arange(len(self.entries)), [self.index_of[i] for i in only if i in self.index_of])
         query_keywords = [k for k in (self.analyse.normalise_keyword(k) for k in query.keywords) if k]
-        scored = Search(self, query, words, chars, embedding, query_keywords).top(eligible, k)
+        search = Search(self, query, words, chars, embedding, query_keywords)
+        extra = [self.index_of[i] for i in dict.fromkeys(also) if i in self.index_of and eligible[self.index_of[i]]]
+        found = (search.top(eligible, k), search.select(np.array(extra, dtype=np.int64), len(extra)) if extra else [])
+        return self._hits(query, words, query_keywords, found[0], capacity), \
+            self._hits(query, words, query_keywords, found[1], capacity)
+
+    def _hits(self, query: Query, words: QueryVector, query_keywords: list[str], scored: list[Scored],
+              capacity: str) -> list[Hit]:
+        """Scored candidates as hits with their reasons."""
         for item in scored:
             entry = self.entries[item.index]
-            found = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
-            item.keywords = [(q, c) for q, c, _s in found]
+            matched = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
+            item.keywords = [(q, c) for q, c, _s in matched]
         shared = self.words.contributions(words, [item.best_unit for item in scored])
         return [self._hit(query, item, [t for t, _v in terms[:6]], capacity)
                 for item, terms in zip(scored, shared, strict=True)]

@@ -50,7 +50,7 @@ class Search:
         if not len(self.lexical):
             return []
         if not k:
-            return self._select(np.flatnonzero(eligible), 0)
+            return self.select(np.flatnonzero(eligible), 0)
         if self.embedding is not None:
             found = self._pruned(eligible, k)
             if found is not None:
@@ -58,7 +58,7 @@ class Search:
         best = np.where(eligible, _best_units(self.all_units(), self.columns), 0.0)
         s = self.engine.settings  # a candidate scores at least this share of its best unit after aggregation
         least = min(1.0, 1.0 - s.mean_share + s.mean_share / s.top_k)
-        return self._select(self._reaching(best, _kth(best, k) * least), k)
+        return self.select(self._reaching(best, _kth(best, k) * least), k)
 
     def _pruned(self, eligible: np.ndarray, k: int) -> list[Scored] | None:
         """Top k computing the semantic channel only for candidates that can still reach it (None: too many).
@@ -78,7 +78,7 @@ class Search:
         needed = self._reaching(best_bound, floor)
         if len(needed) > FULL_SEMANTIC_SHARE * len(self.engine.entries):
             return None
-        return self._select(needed, k)
+        return self.select(needed, k)
 
     def _reaching(self, best: np.ndarray, floor: float) -> np.ndarray:
         """The candidates whose best unit (or its bound) `best` is above 0 and can reach `floor` after the
@@ -136,7 +136,7 @@ class Search:
         return np.array([sum(m[2] for m in keyword_matches(self.query_keywords, entries[i].keywords, cutoff))
                          / len(self.query_keywords) for i in candidates.tolist()])
 
-    def _select(self, candidates: np.ndarray, k: int) -> list[Scored]:
+    def select(self, candidates: np.ndarray, k: int) -> list[Scored]:
         """The best k of some candidates by reported score, then id (k=0: all of them, zeros included)."""
         raw, best_unit = self.scores(candidates)
         if k and len(candidates) > k:

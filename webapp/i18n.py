@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 from models.common import FIELD_LABELS, REGION_LABELS
@@ -129,7 +129,16 @@ def label(table: str, code: object) -> str:
     pair = TABLES[table].get(str(value))
     if pair is None:
         return str(value)
-    return pair[0] if str(get_locale()) == "zh" else pair[1]
+    return pair[0] if language() == "zh" else pair[1]
+
+
+def language() -> str:
+    """The current language code, looked up once per request (labels ask for it on every row)."""
+    if not has_request_context():
+        return str(get_locale())
+    if "_language" not in g:
+        g._language = str(get_locale())
+    return g._language
 
 
 def reason(text: str) -> str:
@@ -145,13 +154,13 @@ def china_time(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    zone = "北京时间" if str(get_locale()) == "zh" else "China time"
+    zone = "北京时间" if language() == "zh" else "China time"
     return f"{aware.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')} ({zone})"
 
 
 def choices(table: str) -> list[tuple[str, str]]:
     """(code, label) pairs for a select box (a page may show the same box on every row)."""
-    return _choices(table, str(get_locale()))
+    return _choices(table, language())
 
 
 @functools.cache

@@ -62,11 +62,14 @@ def latest_decisions(session: Session, challenge_id: int) -> dict[int, CuratorDe
     return {row.profile_id: row for row in rows}
 
 
-def excluded(session: Session, challenge: Challenge) -> set[int]:
+def excluded(session: Session, challenge: Challenge,
+             decisions: dict[int, CuratorDecision] | None = None) -> set[int]:
     """Profiles never to propose: rejected for this challenge, rejected as a conflict of interest on any of
     the enterprise's challenges, solvers who withdrew a bid here or declined an invitation to it, and declared
     conflicts."""
-    rejected = {pid for pid, d in latest_decisions(session, challenge.id).items() if d.decision == Decision.REJECT}
+    if decisions is None:
+        decisions = latest_decisions(session, challenge.id)
+    rejected = {pid for pid, d in decisions.items() if d.decision == Decision.REJECT}
     conflict = session.exec(select(CuratorDecision.profile_id).join(
         Challenge, Challenge.id == CuratorDecision.challenge_id).where(
         Challenge.organisation_id == challenge.organisation_id,
@@ -79,10 +82,10 @@ def excluded(session: Session, challenge: Challenge) -> set[int]:
             | conflicts.profiles_in_conflict_with(session, challenge.organisation_id))
 
 
-def accepted(session: Session, challenge_id: int, kind: ProfileKind) -> list[int]:
+def accepted(session: Session, decisions: dict[int, CuratorDecision], kind: ProfileKind) -> list[int]:
     """Profiles whose latest decision is recommend, then shortlist — kept at the top of the ranking."""
     order = {Decision.RECOMMEND: 0, Decision.SHORTLIST: 1}
-    decided = [d for d in latest_decisions(session, challenge_id).values() if d.decision in order]
+    decided = [d for d in decisions.values() if d.decision in order]
     kinds = dict(session.exec(select(Profile.id, Profile.kind).where(
         col(Profile.id).in_([d.profile_id for d in decided]))).all())
     return [d.profile_id for d in sorted(decided, key=lambda d: (order[d.decision], d.id))
@@ -101,17 +104,17 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     challenge = curated_challenge(session, user, challenge_id)
     if challenge.status not in CURATABLE:
         return []
-    query = ranking.query_of(challenge, tuple(str(pid) for pid in excluded(session, challenge)))
+    decisions = latest_decisions(session, challenge.id)
+    query = ranking.query_of(challenge, tuple(str(pid) for pid in excluded(session, challenge, decisions)))
     engine = ranking.engine(session)
-    hits = engine.rank(query, k=k, kinds={kind.value}, capacity="mark")
-    pinned = accepted(session, challenge.id, kind)
-    missing = [str(pid) for pid in pinned if str(pid) not in {h.candidate_id for h in hits}]
-    extra = engine.rank(query, k=len(missing), kinds={kind.value}, capacity="mark", only=missing) if missing else []
+    pinned = accepted(session, decisions, kind)
+    hits, extra = engine.rank_with(query, k=k, kinds={kind.value}, capacity="mark", also=[str(p) for p in pinned])
+    ranked = {h.candidate_id for h in hits}
+    extra = [h for h in extra if h.candidate_id not in ranked]  # accepted candidates outside the top k
     profiles = {p.id: p for p in session.exec(select(Profile).where(
         col(Profile.id).in_([int(h.candidate_id) for h in hits + extra])))}
     organisations = {o.id: o.name for o in session.exec(select(Organisation).where(
         col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
-    decisions = latest_decisions(session, challenge.id)
     stored = record_shown(session, challenge.id, [(int(h.candidate_id), rank, h) for rank, h in enumerate(hits, 1)])
     loads = ranking.current_loads(session, list(profiles))
     rows = []
