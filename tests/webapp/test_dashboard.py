@@ -88,3 +88,26 @@ def test_commissioner_load_counts_live_dispatches_against_capacity(world):
     world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve")
     gov = world.login("government")
     assert download(gov, "commissioner_load")[1:] == [["orchard", "1", "4"]]
+
+
+
+def test_figures_follow_every_change_at_once(world, activity):
+    """The figures are kept between views until the data changes: do a new challenge with a bid, a released
+    milestone and an award each show on the very next view?"""
+    gov = world.login("government")
+
+    def summary() -> dict[str, str]:
+        return dict(download(gov, "summary")[1:])
+
+    before = summary()
+    assert summary() == before  # unchanged data, the same figures
+    world.bid(world.challenge("published"))
+    grown = summary()
+    assert int(grown["bids"]) == int(before["bids"]) + 1 and int(grown["challenges"]) == 4
+    awarded = activity["awarded"]
+    second = world.api("government", "GET", f"/challenges/{awarded}/subsidy").json["milestones"][1]["id"]
+    world.api("owner", "POST", f"/challenges/{awarded}/milestones/{second}/report", {"note": "完成"})
+    world.api("government", "POST", f"/challenges/{awarded}/milestones/{second}/release")
+    assert summary()["subsidy_released"] == "300000"
+    world.api("owner", "POST", f"/bids/{world.bid(world.challenge('published'))}/accept")
+    assert int(summary()["awarded"]) == int(grown["awarded"]) + 1

@@ -15,6 +15,7 @@ from models.accounts import Role
 from models.common import Region, TechField
 from webapp import db
 from webapp.auth import roles_required
+from webapp.fragments import fragments
 from webapp.i18n import label
 from webapp.services import dashboard
 from webapp.services.errors import ValidationError
@@ -68,7 +69,7 @@ def _measure(name: str, value):
 def index():
     """All figures for the chosen filters."""
     filters, errors = filters_from(request.args)
-    figures = [shown(f) for f in dashboard.all_figures(db.session(), filters)]
+    figures = [shown(f) for f in computed(filters)]
     return render_template("government/dashboard.html", figures=figures, values=request.args, errors=errors), \
         422 if errors else 200
 
@@ -82,9 +83,16 @@ def download(name: str):
     filters, errors = filters_from(request.args)
     if errors:
         raise ValidationError(_("Some fields are not valid."), errors)
-    figure = dashboard.figure(db.session(), name, filters)
+    figure = next(f for f in computed(filters) if f.name == name)
     return Response("\ufeff" + write_csv(figure.columns, figure.rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=jiebang-{name}.csv"})
+
+
+def computed(filters: dashboard.Filters) -> list[dashboard.Figure]:
+    """Every figure for these filters, shared by this worker's requests until the data changes."""
+    session = db.session()
+    return fragments().value(("dashboard", filters, dashboard.stamp(session)),
+                             lambda: dashboard.all_figures(session, filters))
 
 
 def column_label(code: str) -> str:

@@ -205,3 +205,19 @@ def figure(session: Session, name: str, filters: Filters) -> Figure:
 def all_figures(session: Session, filters: Filters) -> list[Figure]:
     """Every figure, in the dashboard's order."""
     return [figure(session, name, filters) for name in FIGURES]
+
+
+def stamp(session: Session) -> tuple:
+    """What the figures are computed from, in a few index lookups: changes to challenges (any transition
+    moves updated_at), rows that are only ever added (bids, decisions, dispatches, subsidies), released
+    milestones, and the day in China (a dispatch is live by its dates). The same stamp, the same figures
+    (technical managers' names are read with the decisions: a renamed manager shows on the next change)."""
+    def count_and_last(model) -> tuple:
+        return tuple(session.exec(select(func.count(), func.max(model.id))).one())
+
+    return (session.exec(select(func.count()).select_from(Challenge)).one(),
+            session.exec(select(func.max(Challenge.updated_at))).one(),
+            count_and_last(Bid), count_and_last(CuratorDecision), count_and_last(Dispatch), count_and_last(Subsidy),
+            tuple(session.exec(select(func.count(), func.max(Milestone.released_at))
+                               .where(Milestone.status == MilestoneStatus.RELEASED)).one()),
+            dt.datetime.now(CHINA).date())
