@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -172,6 +172,15 @@ class ChallengeSearch(SQLModel):
     deadline_before: dt.date | None = None
 
     _iso = field_validator("deadline_after", "deadline_before", mode="before")(iso_date)
+
+    @field_validator("budget_max")
+    @classmethod
+    def _range(cls, value: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("budget_min")
+        if value is not None and low is not None and value < low:
+            raise ValueError("the maximum must not be below the minimum")
+        return value
+
     sort: Literal["newest", "deadline", "budget_desc", "budget_asc"] = "newest"
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel, col
 
@@ -143,16 +143,24 @@ class ProposalCreate(SQLModel):
 
     _iso = field_validator("start_date", "end_date", mode="before")(iso_date)
 
-    @model_validator(mode="after")
-    def _period(self) -> ProposalCreate:
-        if self.end_date <= self.start_date:
-            raise ValueError("the end date must be after the start date")
-        if self.end_date <= dt.date.today():
-            raise ValueError("the service period has already ended")
-        if self.start_date < dt.date.today() - dt.timedelta(days=365):
+    # Each rule is checked on the field it is about, so a form marks that field.
+    @field_validator("start_date")
+    @classmethod
+    def _recent_start(cls, value: dt.date) -> dt.date:
+        if value < dt.date.today() - dt.timedelta(days=365):
             raise ValueError("the service period cannot start more than a year ago")
-        within_years(self.end_date)
-        return self
+        return value
+
+    @field_validator("end_date")
+    @classmethod
+    def _period(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start_date")
+        if start is not None and value <= start:
+            raise ValueError("the end date must be after the start date")
+        if value <= dt.date.today():
+            raise ValueError("the service period has already ended")
+        within_years(value)
+        return value
 
 
 class ProposalItemRead(SQLModel):

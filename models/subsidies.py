@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -70,11 +70,13 @@ class SubsidyCreate(SQLModel):
     conditions: str = Field(default="", max_length=2000)
     milestones: list[MilestoneIn] = Field(min_length=1, max_length=MAX_MILESTONES)
 
-    @model_validator(mode="after")
-    def _adds_up(self) -> SubsidyCreate:
-        if sum(m.amount for m in self.milestones) != self.amount:
+    @field_validator("milestones")
+    @classmethod
+    def _adds_up(cls, value: list[MilestoneIn], info: ValidationInfo) -> list[MilestoneIn]:
+        amount = info.data.get("amount")
+        if amount is not None and sum(m.amount for m in value) != amount:
             raise ValueError("the milestones must add up to the subsidy amount")
-        return self
+        return value
 
 
 class MilestoneReport(SQLModel):

@@ -73,16 +73,18 @@ class Visitor(AnonymousUserMixin):
 
 def load_account(user_id: int) -> Account | None:
     """Load an active user with their roles."""
-    session = db.session()
-    user = session.get(User, user_id)
-    if user is None or not user.active:
+    rows = db.session().exec(  # one round trip on every request: the user, each role, the organisation's status
+        select(User, UserRole.role, Organisation.status).where(User.id == user_id)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)).all()
+    if not rows or not rows[0][0].active:
         return None
-    roles = session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
-    org = session.get(Organisation, user.organisation_id)
+    user, org_status = rows[0][0], rows[0][2]
+    roles = [role for _user, role, _status in rows if role is not None]
     active = user.membership == Membership.ACTIVE
     return Account(user.id, user.email, user.name, user.organisation_id if active else NO_ORGANISATION,
                    frozenset(str(getattr(r, "value", r)) for r in roles),
-                   org_verified=org is not None and org.status == OrgStatus.VERIFIED,
+                   org_verified=org_status == OrgStatus.VERIFIED,
                    org_admin=active and user.org_admin, membership=user.membership.value,
                    session_generation=user.session_generation)
 

@@ -67,6 +67,7 @@ def _value_error(message: str) -> str:
         "the service period cannot start more than a year ago": _("The service period cannot start more than a year "
                                                                   "ago."),
         "enter a date as YYYY-MM-DD": _("Enter a date as YYYY-MM-DD."),
+        "the maximum must not be below the minimum": _("The maximum must not be below the minimum."),
         "keywords are a list of texts": _("Keywords are a list of texts."),
         "this field is required for a new organisation": _("This field is required for a new organisation."),
         "a unified social credit code has 18 digits and capital letters": _(

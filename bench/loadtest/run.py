@@ -118,9 +118,21 @@ def _gunicorn(env: dict, workers: int) -> Iterator[str]:
                 time.sleep(0.1)
         print(f"gunicorn serving after {time.perf_counter() - started:.1f} s", flush=True)
         yield base
+        print(f"gunicorn workers' resident memory: {_worker_memory(process.pid)}", flush=True)
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _worker_memory(master: int) -> str:
+    """Each worker's resident set (Linux /proc; shared pages such as the mapped index count in each)."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        sizes = [next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if line.startswith("VmRSS:")) for pid in children]
+    except (OSError, StopIteration, ValueError):
+        return "unknown"
+    return ", ".join(f"{kb / 1024:.0f} MiB" for kb in sizes)
 
 
 def _free_port() -> int:

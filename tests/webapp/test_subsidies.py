@@ -44,7 +44,7 @@ def test_government_attaches_a_subsidy_split_into_milestones(world):
 
 
 @pytest.mark.parametrize("plan, field", [
-    ({**PLAN, "amount": 250000}, "body"),
+    ({**PLAN, "amount": 250000}, "milestones"),
     ({**PLAN, "milestones": []}, "milestones"),
     ({**PLAN, "amount": 900000, "milestones": [{"title": "一期", "amount": 900000}]}, "amount"),
     ({**PLAN, "milestones": [{"title": " ", "amount": 300000}]}, "milestones.0.title"),

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from models.accounts import Role
 from models.challenges import ChallengeCreate, ChallengeSearch, ChallengeUpdate
@@ -43,7 +44,7 @@ def browse():
 
     # The results are the same for every visitor: kept per worker until a challenge changes.
     key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session))
-    results = render() if errors else fragments().get(key, render)
+    results = Markup(render()) if errors else fragments().get(key, render)
     return render_template("challenges/browse.html", results=results, search=search, args=args,
                            errors=errors), form_status(errors)
 

@@ -8,7 +8,7 @@ import functools
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlmodel import SQLModel
 
 from models.accounts import Role
@@ -34,11 +34,13 @@ class DashboardQuery(SQLModel):
     field: TechField | None = None
     region: Region | None = None
 
-    @model_validator(mode="after")
-    def _period(self) -> DashboardQuery:
-        if self.start and self.end and self.end < self.start:
+    @field_validator("end")
+    @classmethod
+    def _period(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value < start:
             raise ValueError("the end date must be after the start date")
-        return self
+        return value
 
 
 def filters_from(args) -> tuple[dashboard.Filters, dict[str, str]]:
@@ -69,7 +71,8 @@ def _measure(name: str, value):
 def index():
     """All figures for the chosen filters."""
     filters, errors = filters_from(request.args)
-    figures = [shown(f) for f in computed(filters)]
+    # With a filter in error no figures: unfiltered ones under a filter that looks applied would mislead.
+    figures = [] if errors else [shown(f) for f in computed(filters)]
     return render_template("government/dashboard.html", figures=figures, values=request.args, errors=errors), \
         422 if errors else 200
 

@@ -20,15 +20,15 @@ bp = Blueprint("home", __name__)
 def index():
     """Show what the platform holds and what the signed-in user can do next."""
     session_ = db.session()
-    figures = {
-        "published": session_.exec(select(func.count()).where(
-            Challenge.status == ChallengeStatus.PUBLISHED)).one(),
-        "awarded": session_.exec(select(func.count()).where(
-            Challenge.status == ChallengeStatus.AWARDED)).one(),
-        "bids": session_.exec(select(func.count()).select_from(Bid)).one(),
-        "profiles": session_.exec(select(func.count()).select_from(Profile)).one(),
-        "achievements": session_.exec(select(func.count()).select_from(Achievement)).one(),
+    counts = {
+        "published": select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED),
+        "awarded": select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.AWARDED),
+        "bids": select(func.count()).select_from(Bid),
+        "profiles": select(func.count()).select_from(Profile),
+        "achievements": select(func.count()).select_from(Achievement),
     }
+    row = session_.exec(select(*(count.scalar_subquery() for count in counts.values()))).one()  # one round trip
+    figures = dict(zip(counts, row, strict=True))
     for_you = curation.challenges_for(session_, current_user) if current_user.is_authenticated and \
         current_user.has("solver") else []
     return render_template("index.html", figures=figures, user=current_user, for_you=for_you)

@@ -15,7 +15,7 @@ from webapp.services import subsidies
 from webapp.services.challenges import get_challenge
 
 bp = Blueprint("subsidies", __name__, url_prefix="/challenges/<int:challenge_id>")
-FORM_ROWS = 5
+FORM_ROWS = MAX_MILESTONES  # README: up to 10 milestones
 
 
 def milestone_rows(form) -> list[dict[str, str]]:
@@ -35,7 +35,7 @@ def form_errors(errors: dict[str, str]) -> dict[str, str]:
         parts = key.split(".")
         if len(parts) == 3 and parts[0] == "milestones":
             key = f"milestone_{parts[2]}_{int(parts[1]) + 1}"
-        named["form" if key in ("body", "milestones") else key] = message
+        named[{"body": "form", "milestones": "amount"}.get(key, key)] = message  # the sum is the amount's rule
     return named
 
 

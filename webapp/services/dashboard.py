@@ -212,12 +212,11 @@ def stamp(session: Session) -> tuple:
     moves updated_at), rows that are only ever added (bids, decisions, dispatches, subsidies), released
     milestones, and the day in China (a dispatch is live by its dates). The same stamp, the same figures
     (technical managers' names are read with the decisions: a renamed manager shows on the next change)."""
-    def count_and_last(model) -> tuple:
-        return tuple(session.exec(select(func.count(), func.max(model.id))).one())
-
-    return (session.exec(select(func.count()).select_from(Challenge)).one(),
-            session.exec(select(func.max(Challenge.updated_at))).one(),
-            count_and_last(Bid), count_and_last(CuratorDecision), count_and_last(Dispatch), count_and_last(Subsidy),
-            tuple(session.exec(select(func.count(), func.max(Milestone.released_at))
-                               .where(Milestone.status == MilestoneStatus.RELEASED)).one()),
-            dt.datetime.now(CHINA).date())
+    parts = [select(func.count()).select_from(Challenge), select(func.max(Challenge.updated_at))]
+    for model in (Bid, CuratorDecision, Dispatch, Subsidy):  # rows only ever added
+        parts += [select(func.count()).select_from(model), select(func.max(model.id))]
+    released = Milestone.status == MilestoneStatus.RELEASED
+    parts += [select(func.count()).select_from(Milestone).where(released),
+              select(func.max(Milestone.released_at)).where(released)]
+    row = session.exec(select(*(part.scalar_subquery() for part in parts))).one()  # one round trip
+    return (*row, dt.datetime.now(CHINA).date())

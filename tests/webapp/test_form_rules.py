@@ -1,0 +1,99 @@
+"""Form rules from the interface review: cross-field errors mark their fields, no default decision, limits
+shown, scores out of 100, as many milestone rows as a subsidy may have."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlmodel import func, select
+
+from models.accounts import Role
+from models.curation import CuratorDecision
+from models.subsidies import MAX_MILESTONES
+from tests.webapp.test_curation import EXPERT, add_solver
+from tests.webapp.test_dispatch import ORCHARD, ask
+from webapp import db
+
+
+def marked(html: str, name: str) -> bool:
+    """Whether the form marks the input `name` as invalid, with its message beside it."""
+    label = re.search(rf'<label class="field invalid">(?:(?!</label>).)*name="{name}"(?:(?!</label>).)*</label>', html,
+                      re.S)
+    return label is not None and 'class="error"' in label.group(0)
+
+
+def test_a_dashboard_period_ending_before_it_starts_marks_the_end_and_draws_nothing(world):
+    """End before start: 422, the end date marked with its message, the dates kept, and no (unfiltered)
+    figures under a filter that looks applied."""
+    page = world.login("government").get("/government/dashboard/?start=2026-06-01&end=2026-05-01")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and marked(html, "end") and not marked(html, "start")
+    assert 'value="2026-05-01"' in html and 'class="card figure"' not in html
+
+
+def test_a_dispatch_period_ending_before_it_starts_names_the_end_date(world):
+    """Does the API name end_date (not the whole body) for a period that ends before it starts?"""
+    request = ask(world, "owner", ORCHARD)
+    start = dt.date.today() + dt.timedelta(days=30)
+    response = world.api("government", "POST", "/dispatch/proposals", {
+        "request_ids": [request], "start_date": start.isoformat(),
+        "end_date": (start - dt.timedelta(days=1)).isoformat()})
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"end_date"}
+
+
+def test_a_budget_minimum_above_the_maximum_is_an_error_not_an_empty_list(world):
+    """budget_min > budget_max: 422 naming budget_max in the API; the page says so instead of finding nothing."""
+    response = world.api("solver", "GET", "/challenges?budget_min=500000&budget_max=100000")
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"budget_max"}
+    page = world.login("solver").get("/challenges/?budget_min=500000&budget_max=100000")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "最高值不能低于最低值" in html and "&lt;" not in html
+
+
+def test_a_subsidy_whose_milestones_do_not_add_up_marks_the_amount(world):
+    """The sum rule is the amount's: the form marks the amount field; the API names milestones."""
+    cid = world.challenge("published")
+    page = world.login("government").post(f"/challenges/{cid}/subsidy", data={
+        "amount": "1000", "milestone_title_1": "一期", "milestone_amount_1": "900"})
+    assert page.status_code == 422 and marked(page.get_data(as_text=True), "amount")
+
+
+def test_the_subsidy_form_offers_every_milestone_a_subsidy_may_have(world):
+    """Up to MAX_MILESTONES (README: 10) rows, not 5."""
+    cid = world.challenge("published")
+    html = world.login("government").get(f"/challenges/{cid}/subsidy").get_data(as_text=True)
+    assert f'name="milestone_title_{MAX_MILESTONES}"' in html
+    assert f'name="milestone_title_{MAX_MILESTONES + 1}"' not in html
+
+
+def test_saving_a_candidate_without_choosing_records_nothing(world, app):
+    """The decision box starts on an empty, required choice; posting it empty records no decision."""
+    cid = world.challenge("published")
+    profile = add_solver(world, "expert", "燕山大学", EXPERT)
+    manager = world.login("manager")
+    html = manager.get(f"/challenges/{cid}/candidates").get_data(as_text=True)
+    assert re.search(r'<select name="decision"[^>]*required><option value="" selected disabled>', html)
+    manager.post(f"/challenges/{cid}/candidates/{profile}", data={"decision": "", "kind": "solver"})
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(CuratorDecision)).one() == 0
+
+
+def test_long_texts_show_their_limit(world):
+    """The challenge form's long texts carry their limits, which the page's counter script shows."""
+    html = world.login("owner").get("/challenges/new").get_data(as_text=True)
+    assert 'name="description" rows="5" required maxlength=20000' in html
+    assert 'js/counter.js' in html
+
+
+def test_proposal_totals_are_out_of_100_like_every_other_score(world):
+    """A one-pair proposal's total reads like the pair's score (e.g. 83), not 0.83."""
+    world.add_person("orchard", "天津市农业科学院", ORCHARD, role=Role.COMMISSIONER)
+    request = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导，减少病虫害")
+    start = dt.date.today() + dt.timedelta(days=7)
+    proposal = world.api("government", "POST", "/dispatch/proposals", {
+        "request_ids": [request], "start_date": start.isoformat(),
+        "end_date": (start + dt.timedelta(days=180)).isoformat()}).json
+    html = world.login("government").get(f"/government/dispatch/proposals/{proposal['id']}").get_data(as_text=True)
+    total = int(re.search(r'data-testid="total">(\d+)<', html).group(1))
+    assert total == round(proposal["items"][0]["score"] * 100)
