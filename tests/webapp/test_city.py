@@ -79,3 +79,20 @@ def test_the_command_refuses_a_missing_papers_file(runner):
     """Does `load-demo --scale city --csl` with no such file exit 2 with a message, loading nothing?"""
     result = runner.invoke(args=["load-demo", "--scale", "city", "--csl", "/nonexistent/papers.jsonl"])
     assert result.exit_code == 2 and "No CSL file" in result.output
+
+
+def test_a_bulk_load_refreshes_postgresql_statistics(app, database_url):
+    """After `load-demo --scale city` on PostgreSQL, VACUUM ANALYZE has run (planner statistics, visibility
+    map for index-only scans); SQLite needs nothing."""
+    from sqlalchemy import text
+
+    from webapp.cli import refresh_statistics
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("only PostgreSQL keeps planner statistics that a bulk load makes stale")
+    with app.app_context():
+        refresh_statistics()
+        analysed = db.session().exec(text(
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'challenge'")).one()[0]
+    assert analysed

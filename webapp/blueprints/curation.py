@@ -23,9 +23,9 @@ def candidates(challenge_id: int):
     kind = request.args.get("kind", "solver")
     kind = ProfileKind(kind) if kind in ProfileKind._value2member_map_ else ProfileKind.SOLVER
     session = db.session()
+    challenge = curation.curated_challenge(session, current_user, challenge_id)  # held: the ranking reuses it
     rows = curation.ranked_candidates(session, current_user, challenge_id, kind)
     db.commit()
-    challenge = curation.curated_challenge(session, current_user, challenge_id)
     return render_template("curation/candidates.html", challenge=challenge, rows=rows, kind=kind.value,
                            can_decide=current_user.has(*curation.CURATORS),
                            owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason))

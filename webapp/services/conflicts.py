@@ -66,8 +66,12 @@ def conflicted(session: Session, profile_id: int, organisation_id: int) -> bool:
 
 def profiles_in_conflict_with(session: Session, organisation_id: int) -> set[int]:
     """Profiles declared in conflict with an organisation."""
-    return set(session.exec(select(ConflictDeclaration.profile_id).where(
-        ConflictDeclaration.organisation_id == organisation_id)).all())
+    return set(session.exec(profiles_in_conflict_query(organisation_id)).all())
+
+
+def profiles_in_conflict_query(organisation_id: int):
+    """profiles_in_conflict_with as a statement."""
+    return select(ConflictDeclaration.profile_id).where(ConflictDeclaration.organisation_id == organisation_id)
 
 
 def organisations_in_conflict_with(session: Session, profile_id: int) -> set[int]:

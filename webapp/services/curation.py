@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
+from sqlalchemy import union
 from sqlmodel import Session, col, select
 
 from matching import ENGINE_VERSION, Hit
@@ -23,7 +24,7 @@ from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import conflicts, ranking
-from webapp.services.access import is_owner, require_trusted, untrusted_profiles
+from webapp.services.access import is_owner, require_trusted, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -70,16 +71,15 @@ def excluded(session: Session, challenge: Challenge,
     if decisions is None:
         decisions = latest_decisions(session, challenge.id)
     rejected = {pid for pid, d in decisions.items() if d.decision == Decision.REJECT}
-    conflict = session.exec(select(CuratorDecision.profile_id).join(
-        Challenge, Challenge.id == CuratorDecision.challenge_id).where(
-        Challenge.organisation_id == challenge.organisation_id,
-        CuratorDecision.reject_reason == RejectReason.CONFLICT))
-    withdrew = session.exec(select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
-        Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN))
-    declined = session.exec(select(Invitation.profile_id).where(
-        Invitation.challenge_id == challenge.id, Invitation.status == InvitationStatus.DECLINED))
-    return (rejected | set(conflict) | set(withdrew) | set(declined) | untrusted_profiles(session)
-            | conflicts.profiles_in_conflict_with(session, challenge.organisation_id))
+    conflict = select(CuratorDecision.profile_id).join(Challenge, Challenge.id == CuratorDecision.challenge_id).where(
+        Challenge.organisation_id == challenge.organisation_id, CuratorDecision.reject_reason == RejectReason.CONFLICT)
+    withdrew = select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
+        Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN)
+    declined = select(Invitation.profile_id).where(
+        Invitation.challenge_id == challenge.id, Invitation.status == InvitationStatus.DECLINED)
+    everyone = union(conflict, withdrew, declined, untrusted_profiles_query(),
+                     conflicts.profiles_in_conflict_query(challenge.organisation_id))  # one round trip
+    return rejected | set(session.execute(everyone).scalars())
 
 
 def accepted(session: Session, decisions: dict[int, CuratorDecision], kind: ProfileKind) -> list[int]:
