@@ -49,6 +49,7 @@ def test_a_budget_minimum_above_the_maximum_is_an_error_not_an_empty_list(world)
     page = world.login("solver").get("/challenges/?budget_min=500000&budget_max=100000")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and "最高值不能低于最低值" in html and "&lt;" not in html
+    assert 'name="budget_max" class="invalid" aria-invalid="true"' in html and "budget_max:" not in html
 
 
 def test_a_subsidy_whose_milestones_do_not_add_up_marks_the_amount(world):
