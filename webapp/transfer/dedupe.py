@@ -80,6 +80,7 @@ class Organisations:
         self.known: list[Known] = []
         self.spaced: list[str] = []
         self.joined: list[str] = []
+        self.lengths: list[int] = []  # of the joined names, kept as they come rather than recounted per row
         for k in known:
             self.add(k)
 
@@ -89,6 +90,7 @@ class Organisations:
         self.known.append(k)
         self.spaced.append(spaced)
         self.joined.append(spaced.replace(" ", ""))
+        self.lengths.append(len(self.joined[-1]))
 
     def scores(self, name: str) -> np.ndarray:
         """org_similarity(name, each known name), in order."""
@@ -98,8 +100,7 @@ class Organisations:
             return np.zeros(len(self.known))
         token_set = process.cdist([spaced], self.spaced, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
         partial = process.cdist([joined], self.joined, scorer=fuzz.partial_ratio, dtype=np.float64)[0]
-        lengths = np.array([len(j) for j in self.joined])
-        partial = np.where(np.minimum(lengths, len(joined)) >= 4, partial, 0.0)
+        partial = np.where(np.minimum(np.array(self.lengths), len(joined)) >= 4, partial, 0.0)
         scores = np.maximum(token_set, partial)
         scores[np.array([j == joined for j in self.joined])] = 100.0
         scores[np.array([not s for s in self.spaced])] = 0.0
