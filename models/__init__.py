@@ -4,6 +4,7 @@ from models import (
     accounts,
     audit,
     challenges,
+    clarifications,
     curation,
     dispatch,
     jobs,
@@ -16,7 +17,7 @@ from models import (
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "curation", "dispatch", "jobs", "membership", "notifications", "profiles",
-    "security", "subsidies",
+    "accounts", "audit", "challenges", "clarifications", "curation", "dispatch", "jobs", "membership",
+    "notifications", "profiles", "security", "subsidies",
     "default_url", "make_engine", "new_session",
 ]

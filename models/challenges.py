@@ -275,8 +275,19 @@ class BidUpdate(SQLModel):
     _text = field_validator("approach", "timeline")(non_blank)
 
 
+class BidderRead(SQLModel):
+    """Who placed a bid, as the challenge's enterprise, managers and government read it: the engine's score of
+    the solver's profile against the challenge (0–1) with its reasons; null score when not ranked."""
+
+    name: str
+    organisation: str
+    profile_id: int | None
+    score: float | None
+    reasons: list[str]
+
+
 class BidRead(BidBase):
-    """A bid as the API shows it."""
+    """A bid as the API shows it (`bidder` in the list of a challenge's bids, for those who see them all)."""
 
     id: int
     challenge_id: int
@@ -284,6 +295,7 @@ class BidRead(BidBase):
     status: BidStatus
     decline_reason: str
     created_at: dt.datetime
+    bidder: BidderRead | None = None
 
 
 class Reason(SQLModel):

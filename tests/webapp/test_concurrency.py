@@ -4,6 +4,7 @@ effects in the database (rows and audit events)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.cookiejar
 import re
 import threading
@@ -20,8 +21,10 @@ from sqlmodel import func, select
 from models.accounts import Role, User
 from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus
+from models.clarifications import Addendum
 from models.dispatch import Dispatch
 from models.membership import MemberInvitation
+from models.notifications import Notification
 from models.subsidies import Subsidy
 from tests.webapp.served import call, gunicorn
 from tests.webapp.test_curation import EXPERT, add_solver
@@ -230,3 +233,30 @@ def test_twelve_first_views_of_a_ranking_store_it_once(shared, server):
     assert Counter(status for status, _body in answers) == {200: N}
     shown = {(item["profile_id"], item["rank"]) for item in answers[0][1]["items"]}
     assert shown and count(world, Recommendation, Recommendation.challenge_id == cid) == len(shown)
+
+
+def test_concurrent_answers_of_one_question_answer_once(shared, server):
+    """Twelve answers of one question at once: one is published, one event, one notification to the asker."""
+    _url, world = shared
+    cid = world.challenge("published")
+    qid = world.api("solver", "POST", f"/challenges/{cid}/questions", {"text": "样机数量？"}).json["id"]
+    owner = world.users["owner"]["token"]
+    one_winner(race(server, [(owner, "POST", f"/questions/{qid}/answer", {"answer": f"答复{i}"}) for i in range(N)]))
+    assert audited(world, "question.answered") == 1
+    assert count(world, Notification, Notification.kind == "question.answered") == 1
+
+
+def test_a_deadline_addendum_racing_an_award_leaves_one_outcome(shared, server):
+    """Six deadline addenda and six acceptances of one bid at once: either the challenge is awarded and no
+    addendum moved its deadline after, or the deadline moved first — never a 500, one award at most."""
+    _url, world = shared
+    cid = world.challenge("published")
+    bid = world.bid(cid)
+    owner = world.users["owner"]["token"]
+    later = (dt.date.today() + dt.timedelta(days=120)).isoformat()
+    addendum = (owner, "POST", f"/challenges/{cid}/addenda", {"text": "延期", "deadline": later})
+    answers = race(server, [addendum, (owner, "POST", f"/bids/{bid}/accept", None)] * (N // 2))
+    statuses = Counter(status for status, _body in answers)
+    assert set(statuses) <= {200, 201, 409} and statuses[200] == 1, statuses
+    assert audited(world, "challenge.awarded") == 1
+    assert audited(world, "challenge.deadline_changed") == count(world, Addendum) == statuses[201]

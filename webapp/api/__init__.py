@@ -8,6 +8,7 @@ from flask_login import current_user
 from webapp.api import (  # noqa: F401  (register routes on bp)
     bids,
     challenges,
+    clarifications,
     conflicts,
     curation,
     dispatch,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask_login import current_user, login_required
 from sqlmodel import SQLModel
 
-from models.challenges import Bid, BidCreate, BidRead, BidUpdate, Reason
+from models.challenges import Bid, BidCreate, BidderRead, BidRead, BidUpdate, Reason
 from webapp import db
 from webapp.api.base import body, bp, responses, validate
 from webapp.services import bids as service
+from webapp.services.access import can_see_all_bids
+from webapp.services.bidders import Bidder, bidders
+from webapp.services.challenges import get_challenge
 
 TAG = "bids"
 
@@ -19,17 +22,27 @@ class BidList(SQLModel):
     items: list[BidRead]
 
 
-def bid_read(bid: Bid) -> BidRead:
-    """The API view of a bid."""
-    return BidRead.model_validate(bid, from_attributes=True)
+def bid_read(bid: Bid, bidder: Bidder | None = None) -> BidRead:
+    """The API view of a bid, with its bidder when given."""
+    read = BidRead.model_validate(bid, from_attributes=True)
+    if bidder is not None:
+        read.bidder = BidderRead(name=bidder.name, organisation=bidder.organisation, profile_id=bidder.profile_id,
+                                 score=round(bidder.hit.score, 6) if bidder.hit else None,
+                                 reasons=list(bidder.hit.reasons) if bidder.hit else [])
+    return read
 
 
 @bp.get("/challenges/<int:challenge_id>/bids")
 @login_required
 @validate(resp=responses(200, BidList, 403, 404), tags=[TAG])
 def list_bids(challenge_id: int):
-    """Bids on a challenge: all for its owner, managers and government; a solver's own."""
-    return BidList(items=[bid_read(b) for b in service.bids_on(db.session(), current_user, challenge_id)])
+    """Bids on a challenge: all for its owner, managers and government, with who bids and how well their profile
+    matches; a solver's own."""
+    session = db.session()
+    bids = service.bids_on(session, current_user, challenge_id)
+    challenge = get_challenge(session, current_user, challenge_id)
+    people = bidders(session, challenge, bids) if can_see_all_bids(current_user, challenge) else {}
+    return BidList(items=[bid_read(b, people.get(b.id)) for b in bids])
 
 
 @bp.post("/challenges/<int:challenge_id>/bids")

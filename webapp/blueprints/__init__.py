@@ -10,6 +10,7 @@ from webapp.blueprints import (
     admin,
     bids,
     challenges,
+    clarifications,
     conflicts,
     curation,
     dashboard,
@@ -26,6 +27,6 @@ from webapp.blueprints import (
 
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
-    for module in (home, account, registration, organisation, challenges, bids, government, profiles, achievements,
-                   curation, inbox, subsidies, dispatch, dashboard, conflicts, admin):
+    for module in (home, account, registration, organisation, challenges, clarifications, bids, government, profiles,
+                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, admin):
         app.register_blueprint(module.bp)

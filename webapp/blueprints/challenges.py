@@ -15,9 +15,9 @@ from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.fragments import fragments
+from webapp.services import bidders, clarifications, curation, public, ranking, subsidies
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
-from webapp.services import curation, public, ranking, subsidies
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
 from webapp.services.errors import ValidationError
 from webapp.validation import parse
@@ -74,13 +74,15 @@ def detail(challenge_id: int):
     challenge = service.get_challenge(session, current_user, challenge_id)
     if not current_user.is_authenticated:
         return render_template("challenges/public.html", challenge=challenge,
-                               enterprise=public.enterprise_name(session, challenge))
+                               enterprise=public.enterprise_name(session, challenge),
+                               qa=clarifications.clarifications(session, current_user, challenge))
     bids = None
     curator = is_owner(current_user, challenge) or current_user.has(*curation.CURATORS)
     if can_see_all_bids(current_user, challenge) or current_user.has("solver"):
         bids = bid_service.bids_on(session, current_user, challenge.id)
     return render_template(
         "challenges/detail.html", challenge=challenge, bids=bids,
+        bidders=bidders.bidders(session, challenge, bids) if bids and can_see_all_bids(current_user, challenge) else {},
         confidential=can_see_confidential(session, current_user, challenge),
         owner=is_owner(current_user, challenge),
         open_bid=bid_service.open_bid_of(session, current_user.id, challenge.id),
@@ -91,6 +93,8 @@ def detail(challenge_id: int):
         subsidy=subsidies.visible_subsidy(session, current_user, challenge.id),
         invitation=curation.my_invitation(session, current_user, challenge.id) if current_user.has("solver") else None,
         invitations=curation.invitations_to(session, challenge.id) if curator else {},
+        qa=clarifications.clarifications(session, current_user, challenge),
+        can_ask=current_user.has("solver") and bid_service.open_for_bids(challenge),
     )
 
 
