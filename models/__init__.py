@@ -7,17 +7,19 @@ from models import (
     clarifications,
     curation,
     dispatch,
+    files,
     jobs,
     membership,
     notifications,
     profiles,
+    reviews,
     security,
     subsidies,
 )
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "clarifications", "curation", "dispatch", "jobs", "membership",
-    "notifications", "profiles", "security", "subsidies",
+    "accounts", "audit", "challenges", "clarifications", "curation", "dispatch", "files", "jobs", "membership",
+    "notifications", "profiles", "reviews", "security", "subsidies",
     "default_url", "make_engine", "new_session",
 ]

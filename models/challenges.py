@@ -59,6 +59,7 @@ class ChallengeBase(SQLModel):
     budget: int = Field(ge=0, le=MAX_BUDGET_YUAN, sa_type=BigInteger)
     deadline: dt.date
     anonymous: bool = False  # the enterprise is not named publicly before the award
+    max_awards: int = Field(default=1, ge=1, le=10)  # 赛马制: up to this many bids may be accepted in parallel
     region: Region = Field(sa_type=enum_type(Region))
     confidential_details: str = Field(
         default="", max_length=20000, sa_column=Column(Text, nullable=False)
@@ -124,6 +125,7 @@ class ChallengeUpdate(SQLModel):
     region: Region | None = None
     confidential_details: str | None = Field(default=None, max_length=20000)
     anonymous: bool | None = None
+    max_awards: int | None = Field(default=None, ge=1, le=10)
 
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
@@ -148,6 +150,7 @@ class ChallengeRead(SQLModel):
     owner_id: int
     organisation_id: int
     published_at: dt.datetime | None
+    max_awards: int
     confidential_details: str | None = None
 
 

@@ -48,6 +48,7 @@ class ProfileBase(SQLModel):
     region: Region = Field(sa_type=enum_type(Region))
     capacity: int = Field(default=3, ge=0, le=100)
     available: bool = True
+    expert: bool = False  # willing to sit on expert review panels (专家评审)
 
     _name = field_validator("display_name")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
@@ -72,6 +73,7 @@ class ProfileUpdate(SQLModel):
     region: Region | None = None
     capacity: int | None = Field(default=None, ge=0, le=100)
     available: bool | None = None
+    expert: bool | None = None
 
     _name = field_validator("display_name")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)

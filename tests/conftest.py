@@ -41,9 +41,8 @@ def database_url(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
-    """An app on an empty database."""
+def make_app(database_url: str, tmp_path, **overrides):
+    """An app on an empty database (files under tmp_path unless `overrides` say otherwise)."""
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -51,6 +50,8 @@ def app(database_url, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_METHOD": "pbkdf2:sha256:1000",
         "MATCHING_INDEX_DIR": str(tmp_path / "index"),
+        "FILE_DIR": str(tmp_path / "files"),
+        **overrides,
     })
     with app.app_context():
         if database_url.startswith("sqlite"):
@@ -59,6 +60,13 @@ def app(database_url, tmp_path):
             names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
             db.session().execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             db.commit()
+    return app
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """An app on an empty database."""
+    app = make_app(database_url, tmp_path)
     yield app
     app.extensions["engine"].dispose()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from webapp import auth, cli, db, errors, headers, i18n, routing
+from webapp import auth, cli, db, errors, headers, i18n, routing, storage
 from webapp.api import init_app as init_api
 from webapp.blueprints import register_blueprints
 from webapp.config import load_config
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path, test_config))
     routing.init_app(app)
     db.init_app(app)
+    storage.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)

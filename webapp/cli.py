@@ -1,8 +1,9 @@
 """`flask --app wsgi …` commands: init-db, load-demo, reindex, create-user, create-token, set-password,
-match-report, import, export, worker."""
+match-report, prune-files, import, export, worker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from models.accounts import OrgKind, Role, User
 from models.common import Region
+from models.files import Attachment
 from models.migrate import upgrade
 from webapp import db
 from webapp.demo.city import load_city
@@ -23,6 +25,7 @@ from webapp.demo.loader import load
 from webapp.jobs import cli as jobs_cli
 from webapp.services import accounts, ranking, reports, saved_index
 from webapp.services.errors import Conflict
+from webapp.storage import storage
 from webapp.transfer import cli as transfer_cli
 
 
@@ -161,9 +164,24 @@ def match_report() -> None:
         click.echo(f"{line.field:<22}{line.top:>5}{line.decided:>10}{line.accepted:>10}{line.rate:>8.0%}")
 
 
+@click.command("prune-files")
+@click.option("--older-than", "minutes", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Only blobs written at least this many minutes ago (an upload may be committing).")
+@with_appcontext
+def prune_files(minutes: int) -> None:
+    """Delete stored blobs that no attachment row names (left by a crash between writing and committing)."""
+    store = storage()
+    known = set(db.session().exec(select(Attachment.key)))
+    limit = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)
+    orphans = [key for key, written in store.keys() if key not in known and written <= limit]
+    for key in orphans:
+        store.delete(key)
+    click.echo(f"Removed {len(orphans)} orphaned files.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, load_demo, reindex, create_user, create_token, set_password, match_report,
+    for command in (init_db, load_demo, reindex, create_user, create_token, set_password, match_report, prune_files,
                     jobs_cli.worker, *transfer_cli.COMMANDS):
         app.cli.add_command(command)
 

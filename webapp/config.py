@@ -37,6 +37,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _count(os.environ.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
         "SIGNIN_ACCOUNT_LIMIT": _count(os.environ.get("SIGNIN_ACCOUNT_LIMIT", "10"), "SIGNIN_ACCOUNT_LIMIT"),
         "SIGNIN_ADDRESS_LIMIT": _count(os.environ.get("SIGNIN_ADDRESS_LIMIT", "50"), "SIGNIN_ADDRESS_LIMIT"),
+        "FILE_STORAGE": os.environ.get("FILE_STORAGE", "local"),  # local | s3
+        "FILE_DIR": os.environ.get("FILE_DIR") or str(Path(instance_path) / "files"),
+        "S3_BUCKET": os.environ.get("S3_BUCKET", "jiebang-files"),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL"),  # e.g. a MinIO or Ceph gateway; AWS when unset
+        "S3_REGION": os.environ.get("S3_REGION"),
         **mail_settings(dict(os.environ)),
     }
     config.update(overrides or {})
@@ -47,6 +52,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     if production and len(config["SECRET_KEY"].encode()) < MIN_SECRET_BYTES:
         raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes when JIEBANG_ENV=production "
                           "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
+    if config["FILE_STORAGE"] not in ("local", "s3"):
+        raise ConfigError(f"FILE_STORAGE must be local or s3, not {config['FILE_STORAGE']!r}")
     return config
 
 

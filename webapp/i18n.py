@@ -99,6 +99,17 @@ INVITATION_LABELS = {
     "invited": ("已邀请", "Invited"),
     "declined": ("已谢绝", "Declined"),
 }
+REVIEW_STATUS_LABELS = {
+    "proposed": ("待确认", "Proposed"),
+    "open": ("评审中", "Open"),
+    "closed": ("已结束", "Closed"),
+}
+ASSIGNMENT_STATUS_LABELS = {
+    "proposed": ("拟邀请", "Proposed"),
+    "confirmed": ("待评分", "To score"),
+    "done": ("已评分", "Scored"),
+    "conflict": ("申报回避", "Conflict declared"),
+}
 DISPATCH_LABELS = {
     "planned": ("待开始", "Planned"),
     "active": ("服务中", "Active"),
@@ -109,7 +120,8 @@ TABLES = {
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
     "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
-    "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS,
+    "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
+    "assignment_status": ASSIGNMENT_STATUS_LABELS,
 }
 
 

@@ -75,6 +75,9 @@ def _value_error(message: str) -> str:
         "the check character of this unified social credit code is wrong": _(
             "The check character of this unified social credit code is wrong; please check the code."),
         "the date must be within 5 years from today": _("The date must be within 5 years from today."),
+        "the weights must add up to 100": _("The weights must add up to 100."),
+        "each criterion needs its own name": _("Each criterion needs its own name."),
+        "each score is from 1 to 10": _("Each score is from 1 to 10."),
     }
     text = message.removeprefix("Value error, ")
     return known.get(text, text)

@@ -38,7 +38,7 @@ def shared_database(database_url: str, tmp_path: Path, app) -> Iterator[tuple[st
         return
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     own = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
-                      "MATCHING_INDEX_DIR": str(tmp_path / "index")})
+                      "MATCHING_INDEX_DIR": str(tmp_path / "index"), "FILE_DIR": str(tmp_path / "files")})
     with own.app_context():
         db.create_all()
     yield url, World.build(own)

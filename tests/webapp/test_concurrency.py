@@ -23,12 +23,15 @@ from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus
 from models.clarifications import Addendum
 from models.dispatch import Dispatch
+from models.files import Attachment
 from models.membership import MemberInvitation
 from models.notifications import Notification
+from models.reviews import Review, ReviewAssignment
 from models.subsidies import Subsidy
 from tests.webapp.served import call, gunicorn
 from tests.webapp.test_curation import EXPERT, add_solver
 from tests.webapp.test_dispatch import ORCHARD, ask, propose
+from tests.webapp.test_reviews import GEARS, expert
 from tests.webapp.test_subsidies import PLAN, act
 from tests.world import bid_payload
 from webapp import db
@@ -260,3 +263,76 @@ def test_a_deadline_addendum_racing_an_award_leaves_one_outcome(shared, server):
     assert set(statuses) <= {200, 201, 409} and statuses[200] == 1, statuses
     assert audited(world, "challenge.awarded") == 1
     assert audited(world, "challenge.deadline_changed") == count(world, Addendum) == statuses[201]
+
+
+def reviewed_contest(world) -> tuple[int, list[int]]:
+    """A published challenge (two may win) with three bids and four free experts."""
+    cid = world.challenge("published", max_awards=2)
+    for i, org in enumerate(("燕山大学", "哈尔滨工业大学", "东北大学", "大连理工大学")):
+        expert(world, f"expert{i}", org, GEARS)
+    return cid, [world.bid(cid, nick) for nick in ("solver", "other_solver", "expert3")]
+
+
+def test_concurrent_reviews_of_one_challenge_open_once(shared, server):
+    """Twelve requests to open the review of one challenge at once: one review, one proposal, one event."""
+    _url, world = shared
+    cid, _bids = reviewed_contest(world)
+    body = {"per_bid": 2, "max_load": 2, "deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat()}
+    one_winner(race(server, [(world.users["owner"]["token"], "POST", f"/challenges/{cid}/review", body)] * N),
+               success=201)
+    assert count(world, Review) == 1 and audited(world, "review.opened") == 1
+    assert count(world, ReviewAssignment) == 6
+
+
+def test_concurrent_parallel_awards_accept_at_most_max_awards(shared, server):
+    """Twelve 赛马制 awards of different pairs of bids at once: one award, exactly two accepted bids."""
+    _url, world = shared
+    cid, bids = reviewed_contest(world)
+    pairs = [[bids[0], bids[1]], [bids[1], bids[2]], [bids[0], bids[2]]]
+    owner = world.users["owner"]["token"]
+    one_winner(race(server, [(owner, "POST", f"/challenges/{cid}/award", {"bid_ids": pairs[i % 3]}) for i in range(N)]))
+    assert count(world, Bid, Bid.status == BidStatus.ACCEPTED) == 2 and audited(world, "challenge.awarded") == 1
+
+
+def test_concurrent_conflict_declarations_replace_once(shared, server):
+    """Twelve declarations of one reviewer's conflict at once: one replacement, one event."""
+    _url, world = shared
+    cid, _bids = reviewed_contest(world)
+    owner = world.users["owner"]["token"]
+    body = {"per_bid": 1, "max_load": 3, "deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat()}
+    review = call(server, owner, f"/challenges/{cid}/review", "POST", body)[1]
+    call(server, owner, f"/reviews/{review['id']}/confirm", "POST", None)
+    first = review["assignments"][0]
+    token = next(u["token"] for u in world.users.values() if u.get("profile") == first["profile_id"])
+    one_winner(race(server, [(token, "POST", f"/review-assignments/{first['id']}/conflict", {"note": "合作过"})] * N))
+    assert audited(world, "review.conflict_declared") == 1 and audited(world, "review.reassigned") == 1
+
+
+def test_retried_uploads_with_one_idempotency_key_store_one_file(shared, server, tmp_path):
+    """Twelve identical uploads with one Idempotency-Key at once: one attachment row and exactly one stored
+    blob — the attempts that lost the race rolled back and their blobs were deleted (PostgreSQL runs them
+    side by side; SQLite one after another)."""
+    _url, world = shared
+    cid = world.challenge("draft")
+    boundary = "jiebang-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n样机测试计划\r\n--{boundary}--\r\n").encode()
+    headers = {"Authorization": f"Bearer {world.users['owner']['token']}", "Idempotency-Key": "upload-1",
+               "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    start = threading.Barrier(N)
+
+    def send(_i: int) -> int:
+        request = urllib.request.Request(f"{server}/api/v1/files/challenge/{cid}", data=body, method="POST",
+                                         headers=headers)
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=N) as pool:
+        statuses = Counter(pool.map(send, range(N)))
+    assert statuses == {201: N}, statuses
+    assert count(world, Attachment) == 1 and audited(world, "file.attached") == 1
+    assert len(list((tmp_path / "files").glob("*/*"))) == 1

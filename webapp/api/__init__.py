@@ -13,8 +13,10 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     curation,
     dispatch,
     exports,
+    files,
     inbox,
     profiles,
+    reviews,
     subsidies,
 )
 from webapp.api.base import bp, spec

@@ -29,7 +29,11 @@ def check_text_fields() -> None:
 
 
 def check_request() -> None:
-    """Refuse a malformed JSON body before the view (registered as the API's before_request)."""
+    """Refuse a malformed JSON body before the view (registered as the API's before_request); an upload
+    endpoint takes multipart/form-data instead."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_files", False) and request.mimetype == "multipart/form-data":
+        return
     raw = request.get_data(cache=True)
     if not raw:
         if _body_model() is not None:

@@ -15,12 +15,14 @@ from webapp.blueprints import (
     curation,
     dashboard,
     dispatch,
+    files,
     government,
     home,
     inbox,
     organisation,
     profiles,
     registration,
+    reviews,
     subsidies,
 )
 
@@ -28,5 +30,6 @@ from webapp.blueprints import (
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
     for module in (home, account, registration, organisation, challenges, clarifications, bids, government, profiles,
-                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, admin):
+                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, reviews, files, admin):
         app.register_blueprint(module.bp)
+    files.allow_uploads(app)

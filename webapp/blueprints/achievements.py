@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.accounts import Role
+from models.files import AttachmentKind
 from models.profiles import AchievementCreate, Profile
 from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, run_form
-from webapp.services import curation
+from webapp.services import attachments, curation
 from webapp.services import profiles as service
 
 bp = Blueprint("achievements", __name__, url_prefix="/achievements")
@@ -34,7 +35,9 @@ def detail(achievement_id: int):
     achievement = service.get_achievement(session, achievement_id)
     owner = session.get(Profile, achievement.profile_id)
     matches = curation.challenges_for_achievement(session, achievement) if current_user.is_authenticated else []
-    return render_template("achievements/detail.html", achievement=achievement, owner=owner, matches=matches)
+    return render_template("achievements/detail.html", achievement=achievement, owner=owner, matches=matches,
+                           files=attachments.files_of(session, current_user, AttachmentKind.ACHIEVEMENT,
+                                                      achievement.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

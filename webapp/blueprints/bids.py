@@ -13,6 +13,7 @@ from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.services import bids as service
 from webapp.services import challenges as challenge_service
+from webapp.services import curation, reviews
 
 bp = Blueprint("bids", __name__)
 
@@ -63,8 +64,19 @@ def withdraw(bid_id: int):
 @bp.route("/bids/mine")
 @roles_required(Role.SOLVER)
 def mine():
-    """The solver's bids and what became of them."""
-    return render_template("bids/mine.html", rows=service.bids_of(db.session(), current_user))
+    """The solver's bids and what became of them: a declined bid shows the reason, the panel's marks for it
+    and the open challenges the engine ranks best for the solver — nobody is left in silence."""
+    session = db.session()
+    rows = service.bids_of(session, current_user)
+    declined = any(b.status.value == "declined" for b, _c in rows)
+    return render_template("bids/mine.html", rows=rows, marks=reviews.own_marks(session, current_user, rows),
+                           suggestions=_suggestions(session, {c.id for _b, c in rows}) if declined else [])
+
+
+def _suggestions(session, bid_on: set[int], k: int = 3) -> list:
+    """The best open challenges for the solver's profile that they have not bid on."""
+    return [(c, hit) for c, hit in curation.challenges_for(session, current_user, k=k + len(bid_on))
+            if c.id not in bid_on][:k]
 
 
 @bp.route("/bids/<int:bid_id>/<any(shortlist, accept):action>", methods=["POST"])

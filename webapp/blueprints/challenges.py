@@ -11,11 +11,12 @@ from markupsafe import Markup
 from models.accounts import Role
 from models.challenges import ChallengeCreate, ChallengeSearch, ChallengeUpdate
 from models.common import TechField
+from models.files import AttachmentKind
 from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.fragments import fragments
-from webapp.services import bidders, clarifications, curation, public, ranking, subsidies
+from webapp.services import attachments, bidders, clarifications, curation, public, ranking, reviews, subsidies
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
@@ -80,6 +81,8 @@ def detail(challenge_id: int):
     curator = is_owner(current_user, challenge) or current_user.has(*curation.CURATORS)
     if can_see_all_bids(current_user, challenge) or current_user.has("solver"):
         bids = bid_service.bids_on(session, current_user, challenge.id)
+    qa = clarifications.clarifications(session, current_user, challenge)
+    subsidy = subsidies.visible_subsidy(session, current_user, challenge.id)
     return render_template(
         "challenges/detail.html", challenge=challenge, bids=bids,
         bidders=bidders.bidders(session, challenge, bids) if bids and can_see_all_bids(current_user, challenge) else {},
@@ -90,12 +93,36 @@ def detail(challenge_id: int):
         recommended=curation.recommended(session, challenge.id) if curator else [],
         achievements=curation.achievements_for(session, current_user, challenge.id)
         if curator and challenge.status in curation.CURATABLE else [],
-        subsidy=subsidies.visible_subsidy(session, current_user, challenge.id),
+        subsidy=subsidy,
         invitation=curation.my_invitation(session, current_user, challenge.id) if current_user.has("solver") else None,
         invitations=curation.invitations_to(session, challenge.id) if curator else {},
-        qa=clarifications.clarifications(session, current_user, challenge),
+        qa=qa,
         can_ask=current_user.has("solver") and bid_service.open_for_bids(challenge),
+        **_review_context(session, challenge, bids),
+        **_files_context(session, challenge, bids, [q.id for q in qa.questions],
+                         [m.id for m in subsidy.milestones] if subsidy else []),
     )
+
+
+def _files_context(session, challenge, bids, qa_ids: list[int], milestone_ids: list[int]) -> dict:
+    """The files of the challenge, of the bids and questions this reader sees on its page, and the milestones'
+    evidence for the owner, managers and government."""
+    evidence = is_owner(current_user, challenge) or current_user.has("manager", "government")
+    return {"files": attachments.files_of(session, current_user, AttachmentKind.CHALLENGE, challenge.id),
+            "bid_files": attachments.on_page(session, current_user, AttachmentKind.BID,
+                                             [b.id for b in bids or []], challenge),
+            "question_files": attachments.on_page(session, current_user, AttachmentKind.QUESTION, qa_ids, challenge),
+            "milestone_files": attachments.on_page(session, current_user, AttachmentKind.MILESTONE, milestone_ids)
+            if evidence else {},
+            "files_open": challenge.status.value in ("draft", "rejected", "published")}
+
+
+def _review_context(session, challenge, bids) -> dict:
+    """The expert review of the challenge's bids as this reader may see it, and whether they may open one."""
+    review = reviews.review_for(session, challenge.id)
+    read = reviews.visible(session, current_user, review, challenge) if review is not None else None
+    return {"review": review, "review_results": {r.bid_id: r for r in read.results} if read else {},
+            "may_organise": reviews.may_organise(session, current_user, challenge)}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -105,12 +132,12 @@ def new():
     errors: dict[str, str] = {}
     if request.method == "POST":
         challenge, errors = run_form(
-            ChallengeCreate, lambda data: service.create_challenge(db.session(), current_user, data),
-            posted("anonymous"))
+            ChallengeCreate, lambda data: service.create_challenge(db.session(), current_user, data), _posted())
         if challenge is not None:
             flash(_("Draft saved. Submit it for review when it is ready."))
             return redirect(url_for(".detail", challenge_id=challenge.id))
-    return render_template("challenges/form.html", values=request.form, errors=errors,
+    values = request.form if request.method == "POST" else {"max_awards": "1"}
+    return render_template("challenges/form.html", values=values, errors=errors,
                            challenge=None), form_status(errors)
 
 
@@ -124,7 +151,7 @@ def edit(challenge_id: int):
     values = request.form if request.method == "POST" else _values_of(challenge)
     if request.method == "POST":
         updated, errors = run_form(ChallengeCreate, lambda data: service.update_challenge(
-            session, current_user, challenge_id, ChallengeUpdate(**data.model_dump())), posted("anonymous"))
+            session, current_user, challenge_id, ChallengeUpdate(**data.model_dump())), _posted())
         if updated is not None:
             flash(_("Changes saved."))
             return redirect(url_for(".detail", challenge_id=challenge_id))
@@ -153,6 +180,14 @@ def accept_terms(challenge_id: int):
     db.commit()
     flash(_("Confidentiality terms accepted."))
     return redirect(url_for(".detail", challenge_id=challenge_id))
+
+
+def _posted() -> dict:
+    """The challenge form as posted; an empty number of parallel awards means one."""
+    values = posted("anonymous")
+    if not str(values.get("max_awards", "")).strip():
+        values["max_awards"] = 1
+    return values
 
 
 def _values_of(challenge) -> dict[str, str]:

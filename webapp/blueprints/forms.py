@@ -44,3 +44,15 @@ def run_form(schema: type[pydantic.BaseModel], action: Callable[[Any], T],
 def form_status(errors: dict[str, str]) -> int:
     """422 when the form is shown again with errors."""
     return 422 if errors else 200
+
+
+def row_errors(errors: dict[str, str], rows: str, row_input: str, renamed: dict[str, str]) -> dict[str, str]:
+    """Name a nested schema's errors after a form's numbered row inputs (`rows`.0.title → `row_input`_title_1),
+    and move whole-field errors to the input that shows them (`renamed`)."""
+    named = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == rows:
+            key = f"{row_input}_{parts[2]}_{int(parts[1]) + 1}"
+        named[renamed.get(key, key)] = message
+    return named

@@ -8,9 +8,11 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from models.accounts import Organisation
+from models.files import AttachmentKind
 from models.profiles import Achievement, DocumentCreate, ProfileUpdate
 from webapp import db
 from webapp.blueprints.forms import form_status, posted, run_form
+from webapp.services import attachments
 from webapp.services import profiles as service
 
 bp = Blueprint("profiles", __name__, url_prefix="/profiles")
@@ -36,7 +38,9 @@ def view(profile_id: int):
     achievements = session.exec(select(Achievement).where(Achievement.profile_id == profile.id)).all()
     return render_template("profiles/view.html", profile=profile,
                            org=session.get(Organisation, profile.organisation_id),
-                           documents=service.documents_of(session, profile.id), achievements=achievements)
+                           documents=(documents := service.documents_of(session, profile.id)),
+                           achievements=achievements, document_files=attachments.on_page(
+                               session, current_user, AttachmentKind.DOCUMENT, [d.id for d in documents]))
 
 
 @bp.route("/me", methods=["GET", "POST"])
@@ -50,12 +54,14 @@ def edit():
         **profile.model_dump(), "keywords": ", ".join(profile.keywords)}
     if request.method == "POST":
         done, errors = run_form(ProfileUpdate, lambda data: service.update_profile(
-            session, current_user, data), posted("available"))
+            session, current_user, data), posted("available", "expert"))
         if done is not None:
             flash(_("Profile saved."))
             return redirect(url_for(".edit"))
-    return render_template("profiles/edit.html", profile=profile, values=values, errors=errors,
-                           documents=service.documents_of(session, profile.id)), form_status(errors)
+    documents = service.documents_of(session, profile.id)
+    return render_template("profiles/edit.html", profile=profile, values=values, errors=errors, documents=documents,
+                           document_files=attachments.on_page(session, current_user, AttachmentKind.DOCUMENT,
+                                                              [d.id for d in documents])), form_status(errors)
 
 
 @bp.route("/me/documents", methods=["POST"])

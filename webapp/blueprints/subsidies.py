@@ -10,7 +10,7 @@ from models.accounts import Role
 from models.subsidies import MAX_MILESTONES, MilestoneReport, MilestoneReturn, SubsidyCreate
 from webapp import db
 from webapp.auth import roles_required
-from webapp.blueprints.forms import form_status, run_form
+from webapp.blueprints.forms import form_status, row_errors, run_form
 from webapp.services import subsidies
 from webapp.services.challenges import get_challenge
 
@@ -29,14 +29,9 @@ def milestone_rows(form) -> list[dict[str, str]]:
 
 
 def form_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Name the nested schema's errors after the form's inputs (milestones.0.title → milestone_title_1)."""
-    named = {}
-    for key, message in errors.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "milestones":
-            key = f"milestone_{parts[2]}_{int(parts[1]) + 1}"
-        named[{"body": "form", "milestones": "amount"}.get(key, key)] = message  # the sum is the amount's rule
-    return named
+    """Name the nested schema's errors after the form's inputs (milestones.0.title → milestone_title_1); the
+    sum is the amount's rule."""
+    return row_errors(errors, "milestones", "milestone", {"body": "form", "milestones": "amount"})
 
 
 @bp.route("/subsidy", methods=["GET", "POST"])

@@ -19,10 +19,11 @@ from models.challenges import (
 )
 from models.common import utcnow
 from webapp.auth import Account
+from webapp.services import reviews
 from webapp.services.access import can_see_all_bids, can_see_bid, require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
-from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move
-from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move, owned_challenge
+from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
 from webapp.services.transitions import advance, allowed, insert_once, lock_for_reading
 
@@ -149,7 +150,32 @@ def accept_bid(session: Session, user: Account, bid_id: int) -> Bid:
     move_bid(session, user, bid, BidStatus.ACCEPTED, "bid.accepted")
     notify(session, bid.solver_id, "bid.accepted", link_to(challenge), title=challenge.title)
     decline_open_bids(session, user, challenge, OTHER_ACCEPTED, keep=bid.id)
+    reviews.close_with_award(session, user, challenge)
     return bid
+
+
+def award(session: Session, user: Account, challenge_id: int, bid_ids: list[int]) -> list[Bid]:
+    """赛马制: the enterprise accepts up to the challenge's max_awards open bids at once; the challenge is awarded
+    and the other open bids declined. One transition of the challenge, so of any number of concurrent awards
+    exactly one takes effect and never more than max_awards bids are accepted."""
+    challenge = owned_challenge(session, user, challenge_id)
+    if challenge.status != ChallengeStatus.PUBLISHED:
+        raise InvalidTransition(_("Bids can only be reviewed while the challenge is published."))
+    chosen = list(dict.fromkeys(bid_ids))
+    if len(chosen) > challenge.max_awards:
+        message = _("This challenge may be awarded to at most %(n)s bids.", n=challenge.max_awards)
+        raise ValidationError(message, {"bid_ids": message})
+    bids = session.exec(select(Bid).where(col(Bid.id).in_(chosen), Bid.challenge_id == challenge.id)).all()
+    if len(bids) != len(chosen) or any(b.status not in OPEN_BID_STATUSES for b in bids):
+        message = _("Choose open bids on this challenge.")
+        raise ValidationError(message, {"bid_ids": message})
+    move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
+    for bid in sorted(bids, key=lambda b: b.id):
+        move_bid(session, user, bid, BidStatus.ACCEPTED, "bid.accepted")
+        notify(session, bid.solver_id, "bid.accepted", link_to(challenge), title=challenge.title)
+    decline_open_bids(session, user, challenge, OTHER_ACCEPTED, keep=None)
+    reviews.close_with_award(session, user, challenge)
+    return sorted(bids, key=lambda b: b.id)
 
 
 def bids_on(session: Session, user: Account, challenge_id: int) -> list[Bid]:

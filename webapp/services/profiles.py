@@ -7,6 +7,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from models.common import utcnow
+from models.files import AttachmentKind
 from models.profiles import (
     Achievement,
     AchievementCreate,
@@ -17,9 +18,11 @@ from models.profiles import (
     ProfileUpdate,
 )
 from webapp.auth import Account
+from webapp.services import attachments
 from webapp.services.access import require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import NotFound, PermissionDenied
+from webapp.storage import storage
 
 
 def own_profile(session: Session, user: Account) -> Profile:
@@ -70,6 +73,7 @@ def delete_document(session: Session, user: Account, document_id: int) -> None:
     if document is None or document.profile_id != profile.id:
         raise NotFound(_("No such document."))
     record_event(session, user.id, "document.deleted", document, snapshot(document, "title", "kind"), None)
+    attachments.drop_all(session, storage(), AttachmentKind.DOCUMENT, document.id)
     session.delete(document)
     profile.updated_at = utcnow()
     session.add(profile)

@@ -66,6 +66,14 @@ def lock_for_reading(session: Session, row: SQLModel) -> None:
                  .with_for_update(read=True).execution_options(populate_existing=True)).one()
 
 
+def lock_for_update(session: Session, row: SQLModel) -> None:
+    """Re-read `row` holding an exclusive lock until commit: requests that read-then-write rows belonging to it
+    (a review's loads) run one at a time (PostgreSQL; SQLite's writers already do)."""
+    model = type(row)
+    session.exec(select(model).where(model.id == row.id)  # type: ignore[attr-defined]
+                 .with_for_update().execution_options(populate_existing=True)).one()
+
+
 def insert_once(session: Session, row: SQLModel, message: str) -> None:
     """Insert a row that a unique constraint allows once; a concurrent twin that committed first makes
     this a Conflict (409) instead of a database error (the savepoint keeps the transaction usable)."""

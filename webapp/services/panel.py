@@ -1,0 +1,95 @@
+"""Who may review which bid, and how well: the experts (profiles flagged as expert, solvers and managers, active
+members of verified organisations), the conflict-of-interest rules, and the engine's score of each expert
+against each bid's text (its approach with the challenge) with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from matching.records import Hit, Query
+from models.accounts import User
+from models.challenges import Bid, BidStatus, Challenge
+from models.curation import ConflictDeclaration
+from models.profiles import Profile, ProfileKind
+from webapp.services import ranking
+from webapp.services.access import untrusted_profiles_query
+
+REVIEWER_KINDS = (ProfileKind.SOLVER, ProfileKind.MANAGER)
+
+
+@dataclass(frozen=True)
+class Expert:
+    """An expert who may be put on a panel."""
+
+    profile_id: int
+    user_id: int
+    organisation_id: int
+    name: str
+
+
+@dataclass
+class Candidates:
+    """Every allowed (expert, bid) pair of a review with the engine's hit; experts by profile id."""
+
+    experts: dict[int, Expert]
+    hits: dict[tuple[int, int], Hit]
+
+    def scores(self) -> dict[tuple[str, str], float]:
+        """The pairs as matching.assignment takes them."""
+        return {(str(e), str(b)): hit.score for (e, b), hit in self.hits.items()}
+
+
+def experts(session: Session) -> dict[int, Expert]:
+    """Profiles flagged as experts that may appear in rankings."""
+    rows = session.exec(select(Profile.id, Profile.user_id, Profile.organisation_id, Profile.display_name)
+                        .where(Profile.expert == True, col(Profile.kind).in_(REVIEWER_KINDS),  # noqa: E712
+                               col(Profile.id).not_in(untrusted_profiles_query()))).all()
+    return {p: Expert(p, u, o, n) for p, u, o, n in rows}
+
+
+def bid_query(challenge: Challenge, bid: Bid) -> Query:
+    """A bid as the engine reads it: the approach with the challenge it answers."""
+    return Query(id=f"bid-{bid.id}", title=challenge.title,
+                 text=f"{bid.approach}\n{challenge.summary}\n{challenge.description}",
+                 keywords=tuple(challenge.keywords), region="", org=str(challenge.organisation_id))
+
+
+def candidates(session: Session, challenge: Challenge, bids: list[Bid]) -> Candidates:
+    """Score every expert against every bid, leaving out the pairs a conflict of interest forbids."""
+    pool = experts(session)
+    forbidden = conflicts(session, challenge, bids, pool)
+    engine = ranking.engine(session)
+    hits: dict[tuple[int, int], Hit] = {}
+    for bid in bids:
+        allowed = [str(e) for e in pool if (e, bid.id) not in forbidden]
+        if not allowed:
+            continue
+        for hit in engine.rank(bid_query(challenge, bid), k=0, only=allowed):
+            hits[(int(hit.candidate_id), bid.id)] = hit
+    # the engine leaves out the enterprise's own people and declared conflicts with it; the rest stay allowed
+    return Candidates(pool, hits)
+
+
+def conflicts(session: Session, challenge: Challenge, bids: list[Bid], pool: dict[int, Expert]) -> set[tuple[int, int]]:
+    """(expert, bid) pairs no panel may use: the expert is of the enterprise's or the bidder's organisation, is
+    the bidder, bid on the same challenge themself (a competitor), or declared (or was declared) in conflict with
+    either organisation."""
+    bidder_orgs = dict(session.exec(select(User.id, User.organisation_id)
+                                    .where(col(User.id).in_(sorted({b.solver_id for b in bids})))).all())
+    competitors = set(session.exec(select(Bid.solver_id).where(
+        Bid.challenge_id == challenge.id, Bid.status != BidStatus.WITHDRAWN)).all())
+    declared: dict[int, set[int]] = {}
+    for profile_id, organisation_id in session.exec(select(
+            ConflictDeclaration.profile_id, ConflictDeclaration.organisation_id)
+            .where(col(ConflictDeclaration.profile_id).in_(list(pool)))).all():
+        declared.setdefault(profile_id, set()).add(organisation_id)
+    forbidden = set()
+    for expert in pool.values():
+        for bid in bids:
+            organisations = {challenge.organisation_id, bidder_orgs.get(bid.solver_id)}
+            if expert.organisation_id in organisations or expert.user_id in competitors \
+                    or declared.get(expert.profile_id, set()) & organisations:
+                forbidden.add((expert.profile_id, bid.id))
+    return forbidden
