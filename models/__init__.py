@@ -15,11 +15,12 @@ from models import (
     reviews,
     security,
     subsidies,
+    teams,
 )
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
     "accounts", "audit", "challenges", "clarifications", "curation", "dispatch", "files", "jobs", "membership",
-    "notifications", "profiles", "reviews", "security", "subsidies",
+    "notifications", "profiles", "reviews", "security", "subsidies", "teams",
     "default_url", "make_engine", "new_session",
 ]

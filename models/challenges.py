@@ -11,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, Column, Index, Text, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.common import Region, TechField, enum_type, utcnow
+from models.teams import MemberRead
 from models.validation import clean_keywords, iso_date, non_blank, within_years
 
 MAX_BUDGET_YUAN = 10_000_000_000
@@ -263,7 +264,9 @@ class BidInput(BidBase):
 
 
 class BidCreate(BidInput):
-    """A new bid."""
+    """A new bid; `members` names the other solvers of a team bid (profile ids), each of whom confirms."""
+
+    members: list[int] = Field(default_factory=list, max_length=9)
 
 
 class BidUpdate(SQLModel):
@@ -274,6 +277,7 @@ class BidUpdate(SQLModel):
     timeline: str | None = Field(default=None, min_length=1, max_length=2000)
     duration_days: int | None = Field(default=None, ge=1, le=3650)
     team: str | None = Field(default=None, max_length=2000)
+    members: list[int] | None = Field(default=None, max_length=9)
 
     _text = field_validator("approach", "timeline")(non_blank)
 
@@ -287,6 +291,8 @@ class BidderRead(SQLModel):
     profile_id: int | None
     score: float | None
     reasons: list[str]
+    team_score: float | None = None  # the best score of the lead and the confirmed members
+    members: list[MemberRead] = []
 
 
 class BidRead(BidBase):

@@ -110,6 +110,11 @@ ASSIGNMENT_STATUS_LABELS = {
     "done": ("已评分", "Scored"),
     "conflict": ("申报回避", "Conflict declared"),
 }
+MEMBER_STATUS_LABELS = {
+    "invited": ("待确认", "Awaiting confirmation"),
+    "confirmed": ("已确认", "Confirmed"),
+    "declined": ("已谢绝", "Declined"),
+}
 DISPATCH_LABELS = {
     "planned": ("待开始", "Planned"),
     "active": ("服务中", "Active"),
@@ -121,7 +126,7 @@ TABLES = {
     "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
-    "assignment_status": ASSIGNMENT_STATUS_LABELS,
+    "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
 }
 
 

@@ -6,9 +6,11 @@ from flask_login import current_user, login_required
 from sqlmodel import SQLModel
 
 from models.challenges import Bid, BidCreate, BidderRead, BidRead, BidUpdate, Reason
+from models.teams import MemberList, MemberRead
 from webapp import db
 from webapp.api.base import body, bp, responses, validate
 from webapp.services import bids as service
+from webapp.services import teams
 from webapp.services.access import can_see_all_bids
 from webapp.services.bidders import Bidder, bidders
 from webapp.services.challenges import get_challenge
@@ -26,9 +28,15 @@ def bid_read(bid: Bid, bidder: Bidder | None = None) -> BidRead:
     """The API view of a bid, with its bidder when given."""
     read = BidRead.model_validate(bid, from_attributes=True)
     if bidder is not None:
-        read.bidder = BidderRead(name=bidder.name, organisation=bidder.organisation, profile_id=bidder.profile_id,
-                                 score=round(bidder.hit.score, 6) if bidder.hit else None,
-                                 reasons=list(bidder.hit.reasons) if bidder.hit else [])
+        read.bidder = BidderRead(
+            name=bidder.name, organisation=bidder.organisation, profile_id=bidder.profile_id,
+            score=round(bidder.hit.score, 6) if bidder.hit else None,
+            reasons=list(bidder.hit.reasons) if bidder.hit else [],
+            team_score=round(bidder.team_score, 6) if bidder.team_score is not None else None,
+            members=[MemberRead(id=m.id, bid_id=bid.id, profile_id=m.profile_id, name=m.name,
+                                organisation=m.organisation, status=m.status,
+                                score=round(m.hit.score, 6) if m.hit else None,
+                                reasons=list(m.hit.reasons) if m.hit else []) for m in bidder.members])
     return read
 
 
@@ -104,3 +112,45 @@ def decline_bid(bid_id: int):
     bid = service.decline_bid(db.session(), current_user, bid_id, body().reason)
     db.commit()
     return bid_read(bid)
+
+
+@bp.get("/bids/<int:bid_id>/team")
+@login_required
+@validate(resp=responses(200, MemberList, 404), tags=[TAG])
+def bid_team(bid_id: int):
+    """A bid's named team members with their answers (whoever may see the bid)."""
+    session = db.session()
+    bid, _challenge = service.get_bid(session, current_user, bid_id)
+    return MemberList(items=[member_read(m, name, org) for m, name, org in
+                             teams.members_of(session, [bid.id]).get(bid.id, [])])
+
+
+@bp.get("/team-invitations")
+@login_required
+@validate(resp=responses(200, MemberList), tags=[TAG])
+def team_invitations():
+    """The team bids the caller was named in."""
+    session = db.session()
+    rows = teams.invitations(session, current_user)
+    named = teams.members_of(session, [bid.id for _m, bid, _c, _lead in rows])
+    return MemberList(items=[member_read(m, name, org) for bid_members in named.values()
+                             for m, name, org in bid_members if m.user_id == current_user.id])
+
+
+@bp.post("/team-members/<int:member_id>/<any(confirm, decline):action>")
+@login_required
+@validate(resp=responses(200, MemberRead, 404, 409, 422), tags=[TAG])
+def answer_team(member_id: int, action: str):
+    """Confirm or decline (or leave) membership of a team bid (the named member)."""
+    session = db.session()
+    member = teams.answer(session, current_user, member_id, confirm=action == "confirm")
+    db.commit()
+    name, org = next((n, o) for m, n, o in teams.members_of(session, [member.bid_id])[member.bid_id]
+                     if m.id == member.id)
+    return member_read(member, name, org)
+
+
+def member_read(member, name: str, organisation: str) -> MemberRead:
+    """The API view of a team member."""
+    return MemberRead(id=member.id, bid_id=member.bid_id, profile_id=member.profile_id, name=name,
+                      organisation=organisation, status=member.status)

@@ -13,7 +13,7 @@ from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.services import bids as service
 from webapp.services import challenges as challenge_service
-from webapp.services import curation, reviews
+from webapp.services import curation, reviews, teams
 
 bp = Blueprint("bids", __name__)
 
@@ -25,8 +25,9 @@ def new(challenge_id: int):
     challenge = challenge_service.get_challenge(db.session(), current_user, challenge_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        bid, errors = run_form(
-            BidCreate, lambda data: service.place_bid(db.session(), current_user, challenge_id, data))
+        values, named = _without_members()
+        bid, errors = run_form(BidCreate, lambda data: service.place_bid(
+            db.session(), current_user, challenge_id, _with_members(data, named)), values)
         if bid is not None:
             flash(_("Your bid was submitted."))
             return redirect(url_for("challenges.detail", challenge_id=challenge_id))
@@ -40,15 +41,28 @@ def edit(bid_id: int):
     """Edit an open bid."""
     bid, challenge = service.own_open_bid(db.session(), current_user, bid_id)
     errors: dict[str, str] = {}
-    values = request.form if request.method == "POST" else bid.model_dump()
+    values = request.form if request.method == "POST" else {
+        **bid.model_dump(), "members": teams.named_in_form(db.session(), bid.id)}
     if request.method == "POST":
+        posted_values, named = _without_members()
         updated, errors = run_form(BidCreate, lambda data: service.update_bid(
-            db.session(), current_user, bid_id, BidUpdate(**data.model_dump())))
+            db.session(), current_user, bid_id, BidUpdate(**_with_members(data, named).model_dump())), posted_values)
         if updated is not None:
             flash(_("Your bid was updated."))
             return redirect(url_for("challenges.detail", challenge_id=challenge.id))
     return render_template("bids/form.html", challenge=challenge, bid=bid, values=values,
                            errors=errors), form_status(errors)
+
+
+def _without_members() -> tuple[dict, str]:
+    """The posted bid form without its team field (e-mails or profile numbers, resolved in the action)."""
+    values = posted()
+    return values, str(values.pop("members", ""))
+
+
+def _with_members(data: BidCreate, named: str) -> BidCreate:
+    """The bid with the team the form names (a 422 on `members` for anyone it cannot find)."""
+    return data.model_copy(update={"members": teams.resolve(db.session(), named)})
 
 
 @bp.route("/bids/<int:bid_id>/withdraw", methods=["POST"])
@@ -70,6 +84,7 @@ def mine():
     rows = service.bids_of(session, current_user)
     declined = any(b.status.value == "declined" for b, _c in rows)
     return render_template("bids/mine.html", rows=rows, marks=reviews.own_marks(session, current_user, rows),
+                           invitations=teams.invitations(session, current_user),
                            suggestions=_suggestions(session, {c.id for _b, c in rows}) if declined else [])
 
 
@@ -77,6 +92,16 @@ def _suggestions(session, bid_on: set[int], k: int = 3) -> list:
     """The best open challenges for the solver's profile that they have not bid on."""
     return [(c, hit) for c, hit in curation.challenges_for(session, current_user, k=k + len(bid_on))
             if c.id not in bid_on][:k]
+
+
+@bp.route("/team-members/<int:member_id>/<any(confirm, decline):action>", methods=["POST"])
+@roles_required(Role.SOLVER)
+def answer_team(member_id: int, action: str):
+    """Confirm or decline (or leave) a team bid one was named in."""
+    teams.answer(db.session(), current_user, member_id, confirm=action == "confirm")
+    db.commit()
+    flash(_("You joined the team.") if action == "confirm" else _("You are not on this team."))
+    return redirect(url_for(".mine"))
 
 
 @bp.route("/bids/<int:bid_id>/<any(shortlist, accept):action>", methods=["POST"])

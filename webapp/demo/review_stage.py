@@ -1,5 +1,6 @@
-"""Demo of the stage between bidding and award: questions and answers, addenda, experts, and expert reviews in
-every state (proposed, open with some marks, closed with all), one of them awarded to two bids (赛马制).
+"""Demo of the stage between bidding and award: questions and answers, addenda, experts, expert reviews in
+every state (proposed, open with some marks, closed with all), one of them awarded to two bids (赛马制), team
+bids and files.
 
 Everything goes through the real services as the demo's users would, so the panels are the ones the engine
 and the assignment solver propose on the page.
@@ -14,12 +15,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from models.accounts import User
-from models.challenges import OPEN_BID_STATUSES, Bid, Challenge, ChallengeStatus
+from models.challenges import OPEN_BID_STATUSES, Bid, BidCreate, Challenge, ChallengeStatus
 from models.clarifications import AddendumCreate, AnswerCreate, QuestionCreate
+from models.files import AttachmentKind
 from models.profiles import Profile, ProfileKind
 from models.reviews import ReviewCreate, ScoreSubmit
 from webapp.demo.assistance import account
-from webapp.services import bids, clarifications, reviewing, reviews
+from webapp.services import attachments, bids, clarifications, reviewing, reviews, teams
+from webapp.services.errors import Conflict, InvalidTransition, ValidationError
+from webapp.storage import storage
 
 QUESTIONS = ("关于“{k}”，贵方现有测试条件和检测标准是什么？能否提供历史数据？",
              "“{k}”相关指标是否允许分阶段达成？验收时以哪项测试为准？",
@@ -105,3 +109,56 @@ def _reviews(session: Session, rng: random.Random, challenges: list[Challenge]) 
                 Bid.challenge_id == challenge.id, col(Bid.status).in_(OPEN_BID_STATUSES)).order_by(col(Bid.id)))]
             bids.award(session, owner, challenge.id, open_ids[:2])
     return len(busy)
+
+
+def load_teams_and_files(session: Session, rng: random.Random) -> dict[str, int]:
+    """Team bids (a lead naming two solvers of other organisations, one confirming) and files on challenges,
+    bids and achievements, through the services."""
+    published = list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
+                                  .order_by(col(Challenge.id))))
+    teams_made = files = 0
+    store = storage()
+    for challenge in published[13:19]:
+        lead, members = _team_for(session, rng, challenge)
+        if lead is None:
+            continue
+        try:
+            bid = bids.place_bid(session, account(session, lead), challenge.id, BidCreate(
+                approach="联合体揭榜：高校负责机理研究与算法，研究所负责中试验证，企业伙伴负责工程化。",
+                price=challenge.budget * 9 // 10 // 10_000 * 10_000, timeline="12个月：机理6个月，中试6个月",
+                duration_days=360, team="联合体：三家单位", members=[p.id for p in members]))
+        except (ValidationError, Conflict, InvalidTransition):
+            continue
+        teams_made += 1
+        first = teams.team_of(session, bid.id)[0]
+        teams.answer(session, account(session, session.get(User, first.user_id)), first.id, confirm=True)
+        attachments.attach(session, store, account(session, lead), AttachmentKind.BID, bid.id, "技术方案摘要.txt",
+                           f"{challenge.title}\n联合体技术方案摘要：分三阶段推进，附进度与分工。\n".encode())
+        files += 1
+    for challenge in published[:6]:
+        owner = account(session, session.get(User, challenge.owner_id))  # type: ignore[arg-type]
+        attachments.attach(session, store, owner, AttachmentKind.CHALLENGE, challenge.id, "技术指标说明.txt",
+                           f"{challenge.title}\n关键技术指标与测试方法说明。\n".encode())
+        attachments.attach(session, store, owner, AttachmentKind.CHALLENGE, challenge.id, "现场数据.txt",
+                           "现场测试数据（保密），仅供签署保密承诺的揭榜方参考。\n".encode(), confidential=True)
+        files += 2
+    return {"team bids": teams_made, "files": files}
+
+
+def _team_for(session: Session, rng: random.Random, challenge: Challenge):
+    """A lead who has not bid on the challenge and two solvers of other organisations with free capacity."""
+    taken = set(session.exec(select(Bid.solver_id).where(Bid.challenge_id == challenge.id)))
+    solvers = session.exec(select(Profile, User).join(User, User.id == Profile.user_id)
+                           .where(Profile.kind == ProfileKind.SOLVER, Profile.available == True)  # noqa: E712
+                           .order_by(col(Profile.id))).all()
+    free = [(p, u) for p, u in solvers if u.id not in taken and p.organisation_id != challenge.organisation_id]
+    rng.shuffle(free)
+    picked: list = []
+    for profile, user in free:
+        if all(profile.organisation_id != p.organisation_id for p, _u in picked):
+            picked.append((profile, user))
+        if len(picked) == 3:
+            break
+    if len(picked) < 3:
+        return None, []
+    return picked[0][1], [p for p, _u in picked[1:]]

@@ -18,8 +18,9 @@ from models.challenges import (
     ChallengeStatus,
 )
 from models.common import utcnow
+from models.profiles import Profile
 from webapp.auth import Account
-from webapp.services import reviews
+from webapp.services import reviews, teams
 from webapp.services.access import can_see_all_bids, can_see_bid, require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move, owned_challenge
@@ -46,11 +47,29 @@ def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreat
         raise InvalidTransition(_("This challenge does not take bids."))
     if open_bid_of(session, user.id, challenge.id) is not None:
         raise Conflict(_("You already have an open bid on this challenge; edit it instead."))
-    bid = Bid(**data.model_dump(), challenge_id=challenge.id, solver_id=user.id)
+    _check_lead(session, user, challenge)
+    bid = Bid(**data.model_dump(exclude={"members"}), challenge_id=challenge.id, solver_id=user.id)
     insert_once(session, bid, _("You already have an open bid on this challenge; edit it instead."))
     record_event(session, user.id, "bid.submitted", bid, None, snapshot(bid, "status", "price"))
     notify(session, challenge.owner_id, "bid.submitted", link_to(challenge), title=challenge.title)
+    if data.members:
+        teams.set_team(session, user, bid, challenge, data.members)
     return bid
+
+
+def _check_lead(session: Session, user: Account, challenge: Challenge) -> None:
+    """The lead meets the rules every team member meets: no conflict of interest with the enterprise, not in
+    another open bid on the challenge (as a confirmed member), free capacity."""
+    profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
+    if profile is None:
+        return
+    if teams.conflicted_with_enterprise(session, profile, challenge):
+        raise PermissionDenied(_("You have a conflict of interest with this enterprise and cannot bid."))
+    if teams.in_open_bid(session, challenge.id, profile):
+        raise Conflict(_("You are already in an open bid on this challenge as a team member."))
+    full = teams.no_capacity(session, profile)
+    if full:
+        raise InvalidTransition(full)
 
 
 def open_bid_of(session: Session, user_id: int, challenge_id: int) -> Bid | None:
@@ -89,7 +108,10 @@ def update_bid(session: Session, user: Account, bid_id: int, data: BidUpdate) ->
     lock_for_reading(session, bid)
     if bid.status not in OPEN_BID_STATUSES or not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))
-    apply_update(session, user.id, bid, data, "bid.updated")
+    apply_update(session, user.id, bid, BidUpdate(**data.model_dump(exclude={"members"}, exclude_unset=True)),
+                 "bid.updated")
+    if data.members is not None:
+        teams.set_team(session, user, bid, challenge, data.members)
     return bid
 
 

@@ -22,6 +22,7 @@ from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.dispatch import Dispatch, is_live
 from models.profiles import Achievement, Profile
 from models.profiles import Document as ProfileDocument
+from models.teams import BidMember, MemberStatus
 from webapp.services import saved_index
 
 _lock = threading.Lock()
@@ -160,18 +161,26 @@ def candidates(session: Session, since=None) -> list[Candidate]:
 
 
 def current_loads(session: Session, profile_ids: list[int] | None = None) -> dict[int, int]:
-    """Engagements under way: accepted bids on live challenges (solvers), active dispatches (commissioners);
+    """Engagements under way: accepted bids on live challenges (solvers, as lead or confirmed team member),
+    active dispatches (commissioners);
     of every profile, or of `profile_ids` only (a page of candidates)."""
     loads: dict[int, int] = defaultdict(int)
     busy = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
     bids = (select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id)
             .join(Challenge, Challenge.id == Bid.challenge_id)
             .where(Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy)))
+    members = (select(BidMember.profile_id).join(Bid, Bid.id == BidMember.bid_id)
+               .join(Challenge, Challenge.id == Bid.challenge_id)
+               .where(BidMember.status == MemberStatus.CONFIRMED, Bid.status == BidStatus.ACCEPTED,
+                      col(Challenge.status).in_(busy)))
     dispatches = select(Dispatch.commissioner_profile_id).where(is_live())
     if profile_ids is not None:
         bids = bids.where(col(Profile.id).in_(profile_ids))
+        members = members.where(col(BidMember.profile_id).in_(profile_ids))
         dispatches = dispatches.where(col(Dispatch.commissioner_profile_id).in_(profile_ids))
     for profile_id in session.exec(bids):
+        loads[profile_id] += 1
+    for profile_id in session.exec(members):
         loads[profile_id] += 1
     for profile_id in session.exec(dispatches):
         loads[profile_id] += 1
