@@ -30,9 +30,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
+def demo_instance(tmp_path_factory) -> Path:
+    """The instance folder of the served demo (its SQLite database is demo.db)."""
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_instance):
     """The demo data set served by gunicorn with two workers; yields its base URL."""
-    instance = tmp_path_factory.mktemp("instance")
+    instance = demo_instance
     env = {**os.environ, "JIEBANG_INSTANCE_PATH": str(instance), "SECRET_KEY": "browser-tests",
            "DATABASE_URL": f"sqlite:///{instance / 'demo.db'}"}
     flask = [str(BIN / "flask"), "--app", "wsgi"]

@@ -85,6 +85,7 @@ def mine():
     declined = any(b.status.value == "declined" for b, _c in rows)
     return render_template("bids/mine.html", rows=rows, marks=reviews.own_marks(session, current_user, rows),
                            invitations=teams.invitations(session, current_user),
+                           declined=declined,
                            suggestions=_suggestions(session, {c.id for _b, c in rows}) if declined else [])
 
 

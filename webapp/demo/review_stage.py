@@ -85,7 +85,10 @@ def _clarifications(session: Session, rng: random.Random, challenges: list[Chall
 
 def _reviews(session: Session, rng: random.Random, challenges: list[Challenge]) -> int:
     """Three reviews: proposed, open with half the marks in, closed with every mark and a parallel award."""
-    busy = [c for c in challenges if len(reviews.open_bids(session, c.id)) >= 3][:3]
+    busy = [c for c in challenges if len(reviews.open_bids(session, c.id)) >= 3][:4]
+    busy[-1].max_awards = 2  # the fourth waits for its enterprise to open a review and award two bids
+    session.add(busy[-1])
+    busy = busy[:3]
     deadline = dt.date.today() + dt.timedelta(days=14)
     for stage, challenge in enumerate(busy):
         owner = account(session, session.get(User, challenge.owner_id))  # type: ignore[arg-type]
