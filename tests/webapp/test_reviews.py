@@ -207,3 +207,18 @@ def test_a_parallel_award_accepts_up_to_max_awards_and_closes_the_review(world, 
     assert world.api("owner", "GET", f"/challenges/{cid}").json["status"] == "awarded"
     assert world.api("owner", "GET", f"/reviews/{review['id']}").json["status"] == "closed"
     assert world.api("owner", "POST", f"/challenges/{cid}/award", {"bid_ids": [third]}).status_code in (409, 422)
+
+
+def test_competitors_and_declared_conflicts_never_review(world, contest):
+    """An expert who bid on the same challenge, and one who declared a conflict with the enterprise, are never
+    proposed (nor accepted by a swap)."""
+    cid = contest["challenge"]
+    world.bid(cid, "gear")  # gear competes now
+    world.api("grind", "POST", "/conflicts", {"organisation_id": world.users["owner"]["org"], "note": "亲属任职"})
+    review = open_review(world, cid, per_bid=2, max_load=3)
+    people = {p for _b, p in panel(review)}
+    assert contest["gear"] not in people and contest["grind"] not in people
+    bid, current = sorted(panel(review))[0]
+    swap = world.api("owner", "POST", f"/reviews/{review['id']}/panel",
+                     {"bid_id": bid, "remove": current, "add": contest["grind"]})
+    assert swap.status_code == 422

@@ -111,7 +111,7 @@ def test_an_accepted_team_fills_every_members_capacity(world):
     world.api("owner", "POST", f"/bids/{bid}/accept")
     other = world.challenge("published", title="减速器寿命试验台")
     refused = world.api("other_solver", "POST", f"/challenges/{other}/bids", bid_payload(members=[a]))
-    assert refused.status_code == 422 and "capacity" in refused.json["error"]["message"]
+    assert refused.status_code == 422 and "1 项" in refused.json["error"]["fields"]["members"]  # 1 of 1 under way
 
 
 def test_the_bid_form_names_members_by_email(world):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, flash, redirect, request
 from flask_babel import gettext as _
@@ -66,10 +67,20 @@ def download(attachment_id: int):
 def file_response(attachment) -> Response:
     """A stored file as an attachment download: its detected type, nosniff (global), never cached publicly."""
     response = Response(storage().get(attachment.key), mimetype=attachment.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=attachment.name)
+    response.headers["Content-Disposition"] = disposition(attachment.name)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def disposition(name: str) -> str:
+    """`attachment` with the name as RFC 6266 / 5987 say: an ASCII fallback, then the UTF-8 name (a header
+    must be Latin-1, so a Chinese name goes percent-encoded)."""
+    stem, dot, extension = name.rpartition(".")
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\%;' else "_"
+                       for c in (stem if dot else name)) or "file"
+    fallback = f"{fallback}.{extension}" if dot and extension.isascii() else fallback
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.route("/files/<int:attachment_id>/delete", methods=["POST"])
