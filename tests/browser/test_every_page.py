@@ -29,7 +29,8 @@ PAGES = {
     "manager": ["/", "/challenges/1", "/challenges/1/candidates", "/challenges/1/candidates?kind=manager",
                 "/reviews/mine", "/profiles/me", "/reviews/2"],
     "commissioner": ["/", "/dispatches", "/profiles/me", "/challenges/", "/conflicts/"],
-    "government": ["/", "/government/vetting", "/government/dispatch", "/government/dashboard/",
+    "government": ["/", "/government/vetting", "/government/challenges", "/government/challenges?status=awarded",
+                   "/government/dispatch", "/government/dashboard/",
                    "/government/organisations", "/challenges/15", "/reviews/2", "/challenges/1/subsidy"],
     "admin": ["/", "/admin/", "/admin/accounts", "/admin/audit", "/admin/tokens"],
 }

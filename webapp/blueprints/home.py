@@ -12,6 +12,7 @@ from models.profiles import Achievement, Profile
 from webapp import db
 from webapp.i18n import LANGUAGES
 from webapp.services import curation
+from webapp.services.workbench import workbench
 
 bp = Blueprint("home", __name__)
 
@@ -31,7 +32,8 @@ def index():
     figures = dict(zip(counts, row, strict=True))
     for_you = curation.challenges_for(session_, current_user) if current_user.is_authenticated and \
         current_user.has("solver") else []
-    return render_template("index.html", figures=figures, user=current_user, for_you=for_you)
+    work = workbench(session_, current_user) if current_user.is_authenticated else []
+    return render_template("index.html", figures=figures, user=current_user, for_you=for_you, work=work)
 
 
 @bp.route("/lang/<code>")

@@ -203,6 +203,18 @@ def challenges_of(session: Session, user: Account) -> list[Challenge]:
                              .order_by(col(Challenge.id).desc())))
 
 
+def by_status(session: Session, status: ChallengeStatus | None, page: int,
+              per_page: int) -> tuple[list[Challenge], int]:
+    """Every challenge (of one status), newest change first, one page of them (government's full list)."""
+    statement = select(Challenge)
+    if status is not None:
+        statement = statement.where(Challenge.status == status)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.order_by(col(Challenge.updated_at).desc(), col(Challenge.id).desc())
+                        .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
 def vetting_queue(session: Session) -> list[Challenge]:
     """Submitted challenges, oldest first."""
     return list(session.exec(select(Challenge).where(Challenge.status == ChallengeStatus.SUBMITTED)

@@ -1,0 +1,167 @@
+"""Workbenches: what needs each person now, with counts and links — the home page after sign-in.
+
+Each role's list is a handful of count queries (and short lists where a count alone does not say what to open);
+a list that is empty says so rather than disappearing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.accounts import Organisation, OrgStatus, User
+from models.challenges import OPEN_BID_STATUSES, Bid, BidStatus, Challenge, ChallengeStatus
+from models.clarifications import Question, QuestionStatus
+from models.curation import CuratorDecision, Invitation, InvitationStatus
+from models.dispatch import Dispatch, DispatchRequest, RequestStatus, is_live
+from models.profiles import Profile
+from models.reviews import AssignmentStatus, Review, ReviewAssignment, ReviewStatus
+from models.subsidies import Milestone, MilestoneStatus, Subsidy
+from models.teams import BidMember, MemberStatus
+from webapp.auth import Account
+from webapp.i18n import label
+
+
+@dataclass
+class Item:
+    """One line of a workbench: what, how many, where to do it, and a few of the records."""
+
+    label: str
+    count: int
+    link: str
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (text, link)
+
+
+def workbench(session: Session, user: Account) -> list[Item]:
+    """The user's work, role by role."""
+    items: list[Item] = []
+    for role, build in ROLES:
+        if user.has(role):
+            items += build(session, user)
+    return items
+
+
+def _count(session: Session, statement) -> int:
+    return session.exec(select(func.count()).select_from(statement.subquery())).one()
+
+
+def _enterprise(session: Session, user: Account) -> list[Item]:
+    mine = select(Challenge.id).where(Challenge.owner_id == user.id)
+    questions = session.exec(select(Question.id, Challenge.id, Challenge.title).join(
+        Challenge, Challenge.id == Question.challenge_id).where(
+        Challenge.owner_id == user.id, Question.status == QuestionStatus.OPEN,
+        Challenge.status == ChallengeStatus.PUBLISHED).order_by(col(Question.id))).all()
+    milestones = select(Milestone.id).join(Subsidy, Subsidy.id == Milestone.subsidy_id).join(
+        Challenge, Challenge.id == Subsidy.challenge_id).where(
+        Challenge.owner_id == user.id, col(Milestone.status).in_((MilestoneStatus.PENDING, MilestoneStatus.RETURNED)),
+        col(Challenge.status).in_((ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)))
+    return [
+        Item(_("Drafts to finish and submit"), _count(session, mine.where(
+            Challenge.status == ChallengeStatus.DRAFT)), "/challenges/mine"),
+        Item(_("Challenges returned by the reviewer"), _count(session, mine.where(
+            Challenge.status == ChallengeStatus.REJECTED)), "/challenges/mine"),
+        Item(_("Open bids to review"), _count(session, select(Bid.id).join(Challenge, Challenge.id == Bid.challenge_id)
+                                               .where(Challenge.owner_id == user.id,
+                                                      Challenge.status == ChallengeStatus.PUBLISHED,
+                                                      col(Bid.status).in_(OPEN_BID_STATUSES))), "/challenges/mine"),
+        Item(_("Questions to answer"), len(questions), "/challenges/mine",
+             [(title, f"/challenges/{cid}#question-{qid}") for qid, cid, title in questions[:5]]),
+        Item(_("Review panels to confirm"), _count(session, select(Review.id).join(
+            Challenge, Challenge.id == Review.challenge_id).where(
+            Challenge.owner_id == user.id, Review.status == ReviewStatus.PROPOSED)), "/challenges/mine"),
+        Item(_("Milestones to report"), _count(session, milestones), "/challenges/mine"),
+    ]
+
+
+def _solver(session: Session, user: Account) -> list[Item]:
+    profile = session.exec(select(Profile.id).where(Profile.user_id == user.id)).first() or 0
+    invited = session.exec(select(Challenge.id, Challenge.title).join(
+        Invitation, Invitation.challenge_id == Challenge.id).where(
+        Invitation.profile_id == profile, Invitation.status == InvitationStatus.INVITED,
+        Challenge.status == ChallengeStatus.PUBLISHED)).all()
+    by_status = dict(session.exec(select(Bid.status, func.count()).where(Bid.solver_id == user.id)
+                                  .group_by(Bid.status)).all())
+    team = select(BidMember.id).join(Bid, Bid.id == BidMember.bid_id).where(
+        BidMember.user_id == user.id, BidMember.status == MemberStatus.INVITED, col(Bid.status).in_(OPEN_BID_STATUSES))
+    return [
+        Item(_("Invitations to bid"), len(invited), "/bids/mine", [(t, f"/challenges/{c}") for c, t in invited[:5]]),
+        Item(_("Team bids to confirm"), _count(session, team), "/bids/mine#teams"),
+        Item(_("My open bids"), sum(by_status.get(s, 0) for s in OPEN_BID_STATUSES), "/bids/mine"),
+        Item(_("My accepted bids"), by_status.get(BidStatus.ACCEPTED, 0), "/bids/mine"),
+        *_reviewer(session, user),
+    ]
+
+
+def _reviewer(session: Session, user: Account) -> list[Item]:
+    waiting = _count(session, select(ReviewAssignment.id).join(Review, Review.id == ReviewAssignment.review_id).where(
+        ReviewAssignment.user_id == user.id, ReviewAssignment.status == AssignmentStatus.CONFIRMED,
+        Review.status == ReviewStatus.OPEN))
+    return [Item(_("Bids to score as an expert"), waiting, "/reviews/mine")]
+
+
+def _manager(session: Session, user: Account) -> list[Item]:
+    uncurated = session.exec(select(Challenge.id, Challenge.title).where(
+        Challenge.status == ChallengeStatus.PUBLISHED,
+        col(Challenge.id).not_in(select(CuratorDecision.challenge_id).distinct()))
+        .order_by(col(Challenge.published_at))).all()
+    mine = session.exec(select(CuratorDecision.challenge_id, CuratorDecision.profile_id).where(
+        CuratorDecision.curator_id == user.id, CuratorDecision.decision == "recommend")).all()
+    invited = _count(session, select(Invitation.id).where(
+        col(Invitation.challenge_id).in_([c for c, _p in mine] or [0]),
+        col(Invitation.profile_id).in_([p for _c, p in mine] or [0]))) if mine else 0
+    return [
+        Item(_("Published challenges nobody has curated yet (oldest first)"), len(uncurated), "/challenges/",
+             [(t, f"/challenges/{c}/candidates") for c, t in uncurated[:5]]),
+        Item(_("My recommendations (of which the enterprise invited)"), len(mine), "/challenges/",
+             [(_("%(n)s invited to bid", n=invited), "/challenges/")] if mine else []),
+        *_reviewer(session, user),
+    ]
+
+
+def _commissioner(session: Session, user: Account) -> list[Item]:
+    profile = session.exec(select(Profile.id).where(Profile.user_id == user.id)).first() or 0
+    dispatches = session.exec(select(Dispatch, Organisation.name).join(
+        Organisation, Organisation.id == Dispatch.organisation_id).where(
+        Dispatch.commissioner_profile_id == profile, is_live())).all()
+    return [
+        Item(_("Current and upcoming dispatches"), len(dispatches), "/dispatches",
+             [(f"{name} · {d.start_date} – {d.end_date}", "/dispatches") for d, name in dispatches[:5]]),
+        Item(_("Open requests for commissioners"), _count(session, select(DispatchRequest.id).where(
+            DispatchRequest.status == RequestStatus.OPEN)), "/dispatches"),
+    ]
+
+
+def _government(session: Session, user: Account) -> list[Item]:
+    by_status = dict(session.exec(select(Challenge.status, func.count()).group_by(Challenge.status)).all())
+    return [
+        Item(_("Challenges to vet"), by_status.get(ChallengeStatus.SUBMITTED, 0), "/government/vetting"),
+        Item(_("Challenges by status"), sum(by_status.values()), "/government/challenges",
+             [(f"{_status(s)} {n}", f"/government/challenges?status={s.value}") for s, n in sorted(
+                 by_status.items(), key=lambda pair: list(ChallengeStatus).index(pair[0]))]),
+        Item(_("Milestones reported, waiting for release"), _count(session, select(Milestone.id).where(
+            Milestone.status == MilestoneStatus.REPORTED)), "/government/challenges?status=awarded"),
+        Item(_("Open requests for commissioners"), _count(session, select(DispatchRequest.id).where(
+            DispatchRequest.status == RequestStatus.OPEN)), "/government/dispatch"),
+        Item(_("Organisations to verify"), _count(session, select(Organisation.id).where(
+            Organisation.status == OrgStatus.PENDING)), "/government/organisations"),
+    ]
+
+
+def _admin(session: Session, user: Account) -> list[Item]:
+    return [
+        Item(_("Accounts"), _count(session, select(User.id)), "/admin/accounts"),
+        Item(_("Organisations to verify"), _count(session, select(Organisation.id).where(
+            Organisation.status == OrgStatus.PENDING)), "/government/organisations"),
+        Item(_("Audit log"), 0, "/admin/audit"),
+    ]
+
+
+def _status(status: ChallengeStatus) -> str:
+    return label("status", status)
+
+
+ROLES = (("enterprise", _enterprise), ("solver", _solver), ("manager", _manager), ("commissioner", _commissioner),
+         ("government", _government), ("admin", _admin))
