@@ -98,3 +98,12 @@ def test_proposal_totals_are_out_of_100_like_every_other_score(world):
     html = world.login("government").get(f"/government/dispatch/proposals/{proposal['id']}").get_data(as_text=True)
     total = int(re.search(r'data-testid="total">(\d+)<', html).group(1))
     assert total == round(proposal["items"][0]["score"] * 100)
+
+
+def test_errors_are_tied_to_their_fields_and_a_skip_link_leads_to_the_content(world):
+    """A marked field says it is invalid and names its message (aria-describedby); every page starts with a
+    link that skips the navigation."""
+    page = world.login("owner").post("/challenges/new", data={"title": ""}).get_data(as_text=True)
+    assert 'aria-invalid="true" aria-describedby="title-error"' in page and 'id="title-error"' in page
+    assert 'aria-describedby="field-error"' in page and 'id="field-error"' in page  # a select too
+    assert page.index('class="skip-link" href="#main"') < page.index("<nav") and '<main id="main"' in page
