@@ -175,6 +175,25 @@ def china_time(moment: dt.datetime | None) -> str:
     return f"{aware.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')} ({zone})"
 
 
+def money(yuan: int | None) -> str:
+    """An amount as its reader expects: 万元 in Chinese from ten thousand up (¥822万), separators in English."""
+    if yuan is None:
+        return ""
+    if language() == "zh" and abs(yuan) >= 10_000:
+        wan = f"{yuan / 10_000:,.2f}".rstrip("0").rstrip(".")
+        return f"¥{wan}万"
+    return f"¥{yuan:,}"
+
+
+def figure(value: object) -> str:
+    """A number in a table: thousands separators, at most two decimals; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def choices(table: str) -> list[tuple[str, str]]:
     """(code, label) pairs for a select box (a page may show the same box on every row)."""
     return _choices(table, language())
@@ -190,3 +209,5 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale)
     app.jinja_env.filters["china_time"] = china_time
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["figure"] = figure

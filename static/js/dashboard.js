@@ -3,9 +3,25 @@
   "use strict";
   var figures = JSON.parse(document.getElementById("figures-data").textContent);
 
+  var chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
+
+  // Axis numbers short enough never to be clipped: 万 / 亿 in Chinese, k / M / B in English.
+  function compact(v) {
+    var a = Math.abs(v);
+    if (chinese) {
+      if (a >= 1e8) { return +(v / 1e8).toFixed(1) + "亿"; }
+      if (a >= 1e4) { return +(v / 1e4).toFixed(1) + "万"; }
+      return String(v);
+    }
+    if (a >= 1e9) { return +(v / 1e9).toFixed(1) + "B"; }
+    if (a >= 1e6) { return +(v / 1e6).toFixed(1) + "M"; }
+    if (a >= 1e3) { return +(v / 1e3).toFixed(1) + "k"; }
+    return String(v);
+  }
+
   function barOption(figure) {
     var names = figure.rows.map(function (row) { return String(row[0]); });
-    var valueAxes = [{ type: "value" }];
+    var valueAxes = [{ type: "value", axisLabel: { formatter: compact, hideOverlap: true } }];
     if (figure.secondary !== null) {
       valueAxes.push({ type: "value", min: 0, max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + "%"; } } });
     }
@@ -19,7 +35,8 @@
       return item;
     });
     var categories = { type: "category", data: names, inverse: figure.horizontal,
-                       axisLabel: { interval: 0, rotate: !figure.horizontal && names.length > 6 ? 30 : 0 } };
+                       axisLabel: { interval: 0, rotate: !figure.horizontal && names.length > 6 ? 30 : 0,
+                                    width: figure.horizontal ? 96 : 72, overflow: "truncate", hideOverlap: true } };
     return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },

@@ -217,3 +217,12 @@ def test_a_service_period_must_be_sensible(world, start, end, field_message):
         "end_date": (today + dt.timedelta(days=end)).isoformat()})
     assert response.status_code == 422
     assert field_message in " ".join(response.json["error"]["fields"].values())
+
+
+def test_the_commissioner_reads_the_need_and_whom_to_contact(world, people):
+    """After approval, the commissioner's dispatch list shows the enterprise's need and who asked, with e-mail."""
+    foundry = ask(world, "other_enterprise", "铸件气孔和缩松缺陷多，需要砂型铸造工艺优化指导")
+    proposal = propose(world, [foundry]).json
+    assert world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve").status_code == 200
+    page = world.login("casting").get("/dispatches").get_data(as_text=True)
+    assert "铸件气孔和缩松缺陷多" in page and "mailto:other_enterprise@example.cn" in page

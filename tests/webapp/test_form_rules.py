@@ -107,3 +107,25 @@ def test_errors_are_tied_to_their_fields_and_a_skip_link_leads_to_the_content(wo
     assert 'aria-invalid="true" aria-describedby="title-error"' in page and 'id="title-error"' in page
     assert 'aria-describedby="field-error"' in page and 'id="field-error"' in page  # a select too
     assert page.index('class="skip-link" href="#main"') < page.index("<nav") and '<main id="main"' in page
+
+
+def test_amounts_read_as_their_readers_expect(app):
+    """万元 in Chinese from ten thousand up, separators in English and below ten thousand; table figures get
+    separators and at most two decimals."""
+    from webapp.i18n import figure, money
+
+    with app.test_request_context("/?lang=zh"):
+        assert (money(8_220_000), money(12_345), money(5_000)) == ("¥822万", "¥1.23万", "¥5,000")
+    with app.test_request_context("/?lang=en"):
+        assert money(8_220_000) == "¥8,220,000"
+    assert (figure(8_220_000), figure(0.8333), figure("天津")) == ("8,220,000", "0.83", "天津")
+
+
+def test_a_price_far_above_the_reward_is_flagged(world):
+    """A bid at more than twice the reward is taken, but the solver is warned and the enterprise sees it flagged."""
+    cid = world.challenge("published")
+    client = world.login("solver")
+    form = {"approach": "方案", "price": "5000000000", "timeline": "三个月", "duration_days": "90", "members": ""}
+    page = client.post(f"/challenges/{cid}/bid", data=form, follow_redirects=True).get_data(as_text=True)
+    assert 'class="flash warning"' in page
+    assert 'data-testid="price-warning"' in world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)

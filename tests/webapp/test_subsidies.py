@@ -121,4 +121,5 @@ def test_pages_attach_report_and_release(world, subsidised):
     assert owner.post(f"/challenges/{awarded}/milestones/{first}/report", data={"note": "完成"}).status_code == 302
     assert gov.post(f"/challenges/{awarded}/milestones/{first}/release").status_code == 302
     html = owner.get(f"/challenges/{awarded}").get_data(as_text=True)
-    assert "已拨付" in html and "¥100,000" in html
+    assert "已拨付" in html and "¥10万" in html  # amounts in 万元 for Chinese readers
+    assert "¥100,000" in owner.get(f"/challenges/{awarded}?lang=en").get_data(as_text=True)

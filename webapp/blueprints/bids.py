@@ -30,6 +30,10 @@ def new(challenge_id: int):
             db.session(), current_user, challenge_id, _with_members(data, named)), values)
         if bid is not None:
             flash(_("Your bid was submitted."))
+            if bid.price > 2 * challenge.budget:
+                times = round(bid.price / max(challenge.budget, 1), 1)
+                flash(_("Your price is %(times)s times the reward of %(budget)s yuan; the enterprise will see it "
+                        "flagged.", times=times, budget=f"{challenge.budget:,}"), "warning")
             return redirect(url_for("challenges.detail", challenge_id=challenge_id))
     return render_template("bids/form.html", challenge=challenge, bid=None, values=request.form,
                            errors=errors), form_status(errors)

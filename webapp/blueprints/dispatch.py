@@ -91,9 +91,12 @@ def decide(proposal_id: int, action: str):
             service.remove_item(session, current_user, proposal_id, int(form.get("item_id", 0)))
             message = _("Pair removed.")
         elif action == "add":
-            service.add_item(session, current_user, proposal_id, int(form.get("request_id") or 0),
-                             int(form.get("commissioner_profile_id") or 0))
+            item = service.add_item(session, current_user, proposal_id, int(form.get("request_id") or 0),
+                                    int(form.get("commissioner_profile_id") or 0))
             message = _("Pair added.")
+            if item.score < service.MIN_PROPOSED_SCORE:
+                message = _("Pair added, but its match is only %(score)s/100: the expertise barely meets the need.",
+                            score=round(item.score * 100))
         else:
             raise ValidationError(_("Unknown action."))
     except (ValidationError, ValueError) as exc:

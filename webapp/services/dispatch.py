@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from matching import Query
 from matching.assignment import assign
-from models.accounts import Organisation
+from models.accounts import Organisation, User
 from models.common import utcnow
 from models.curation import ConflictDeclaration
 from models.dispatch import (
@@ -314,10 +314,15 @@ def discard(session: Session, user: Account, proposal_id: int) -> DispatchPropos
     return proposal
 
 
-def dispatches_for(session: Session, user: Account) -> list[tuple[Dispatch, Profile, Organisation]]:
-    """Dispatches the user takes part in: as the commissioner, or as the served organisation (all for government)."""
-    statement = select(Dispatch, Profile, Organisation).join(Profile, Profile.id == Dispatch.commissioner_profile_id) \
-        .join(Organisation, Organisation.id == Dispatch.organisation_id).order_by(col(Dispatch.id).desc())
+def dispatches_for(session: Session, user: Account) -> list[tuple]:
+    """Dispatches the user takes part in: as the commissioner, or as the served organisation (all for government),
+    each with the enterprise's need and who asked (name, e-mail) when it came from a request."""
+    statement = select(Dispatch, Profile, Organisation, DispatchRequest.need, User.name, User.email) \
+        .join(Profile, Profile.id == Dispatch.commissioner_profile_id) \
+        .join(Organisation, Organisation.id == Dispatch.organisation_id) \
+        .outerjoin(ProposalItem, ProposalItem.dispatch_id == Dispatch.id) \
+        .outerjoin(DispatchRequest, DispatchRequest.id == ProposalItem.request_id) \
+        .outerjoin(User, User.id == DispatchRequest.requested_by).order_by(col(Dispatch.id).desc())
     if not user.has("government"):
         statement = statement.where((Profile.user_id == user.id) | (Dispatch.organisation_id == user.organisation_id))
     return list(session.exec(statement))
