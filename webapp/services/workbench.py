@@ -69,6 +69,10 @@ def _enterprise(session: Session, user: Account) -> list[Item]:
                                                       col(Bid.status).in_(OPEN_BID_STATUSES))), "/challenges/mine"),
         Item(_("Questions to answer"), len(questions), "/challenges/mine",
              [(title, f"/challenges/{cid}#question-{qid}") for qid, cid, title in questions[:5]]),
+        Item(_("Invitations to bid that solvers declined"), _count(session, select(Invitation.id).join(
+            Challenge, Challenge.id == Invitation.challenge_id).where(
+            Challenge.owner_id == user.id, Invitation.status == InvitationStatus.DECLINED,
+            Challenge.status == ChallengeStatus.PUBLISHED)), "/challenges/mine"),
         Item(_("Review panels to confirm"), _count(session, select(Review.id).join(
             Challenge, Challenge.id == Review.challenge_id).where(
             Challenge.owner_id == user.id, Review.status == ReviewStatus.PROPOSED)), "/challenges/mine"),
