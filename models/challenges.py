@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.common import Region, TechField, enum_type, utcnow
 from models.teams import MemberRead
-from models.validation import clean_keywords, iso_date, non_blank, within_years
+from models.validation import clean_keywords, future_deadline, iso_date, non_blank
 
 MAX_BUDGET_YUAN = 10_000_000_000
 
@@ -101,12 +101,7 @@ class ChallengeInput(ChallengeBase):
 
     _iso = field_validator("deadline", mode="before")(iso_date)
 
-    @field_validator("deadline")
-    @classmethod
-    def _future(cls, value: dt.date | None) -> dt.date | None:
-        if value is not None and value <= dt.date.today():
-            raise ValueError("deadline must be after today")
-        return within_years(value)
+    _future = field_validator("deadline")(future_deadline)
 
 
 class ChallengeCreate(ChallengeInput):
@@ -131,7 +126,7 @@ class ChallengeUpdate(SQLModel):
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
     _iso = field_validator("deadline", mode="before")(iso_date)
-    _future = field_validator("deadline")(ChallengeInput._future.__func__)  # type: ignore[attr-defined]
+    _future = field_validator("deadline")(future_deadline)
 
 
 class ChallengeRead(SQLModel):

@@ -10,7 +10,7 @@ from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
-from models.validation import iso_date, non_blank, within_years
+from models.validation import future_deadline, iso_date, non_blank
 
 
 class QuestionStatus(StrEnum):
@@ -106,12 +106,7 @@ class AddendumCreate(SQLModel):
     _text = field_validator("text")(non_blank)
     _iso = field_validator("deadline", mode="before")(iso_date)
 
-    @field_validator("deadline")
-    @classmethod
-    def _future(cls, value: dt.date | None) -> dt.date | None:
-        if value is not None and value <= dt.date.today():
-            raise ValueError("deadline must be after today")
-        return within_years(value)
+    _future = field_validator("deadline")(future_deadline)
 
 
 class AddendumRead(SQLModel):

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
-from models.validation import iso_date, non_blank, within_years
+from models.validation import future_deadline, iso_date, non_blank
 
 MAX_CRITERIA = 8  # README: up to 8 criteria per rubric
 SCORE_MIN, SCORE_MAX = 1, 10
@@ -121,12 +121,7 @@ class ReviewCreate(SQLModel):
             raise ValueError("each criterion needs its own name")
         return value
 
-    @field_validator("deadline")
-    @classmethod
-    def _future(cls, value: dt.date) -> dt.date:
-        if value <= dt.date.today():
-            raise ValueError("deadline must be after today")
-        return within_years(value)  # type: ignore[return-value]
+    _future = field_validator("deadline")(future_deadline)
 
 
 class PanelChange(SQLModel):

@@ -67,6 +67,13 @@ def within_years(value: dt.date | None, years: int = MAX_YEARS_AHEAD) -> dt.date
     return value
 
 
+def future_deadline(value: dt.date | None) -> dt.date | None:
+    """A deadline: after today, and within the years a typo check allows."""
+    if value is not None and value <= dt.date.today():
+        raise ValueError("deadline must be after today")
+    return within_years(value)
+
+
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 

@@ -244,14 +244,14 @@ def visible(session: Session, user: Account, review: Review, challenge: Challeng
 
 
 def own_marks(session: Session, user: Account, rows: list[tuple[Bid, Challenge]]) -> dict[int, tuple]:
-    """For a solver's bids: bid id → (criteria, that bid's result) where a review has marks they may read."""
+    """For a solver's bids: bid id → (criteria, that bid's result) where a review has marks they may read
+    (one query finds the reviews of all the bids' challenges; most have none)."""
+    challenges = {c.id: c for _b, c in rows}
+    found = session.exec(select(Review).where(col(Review.challenge_id).in_(list(challenges)))).all() if rows else []
     out = {}
-    for bid, challenge in rows:
-        review = review_for(session, challenge.id)
-        if review is None:
-            continue
-        read = visible(session, user, review, challenge)
+    for review in found:
+        read = visible(session, user, review, challenges[review.challenge_id])
         for result in read.results:
-            if result.bid_id == bid.id and result.done:
-                out[bid.id] = (read.criteria, result)
+            if result.done:
+                out[result.bid_id] = (read.criteria, result)
     return out

@@ -19,7 +19,7 @@ from webapp.services import ranking
 from webapp.services.access import untrusted_profiles
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import link_to
-from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from webapp.services.errors import InvalidTransition, NotFound, ValidationError
 from webapp.services.notifications import notify
 from webapp.services.transitions import advance, lock_for_update
 
@@ -163,12 +163,6 @@ def members_of(session: Session, bid_ids: list[int]) -> dict[int, list[tuple[Bid
     for member, name, organisation in rows:
         out.setdefault(member.bid_id, []).append((member, name, organisation))
     return out
-
-
-def may_edit(user: Account, bid: Bid) -> None:
-    """Only the lead changes the team."""
-    if bid.solver_id != user.id:
-        raise PermissionDenied(_("Only the lead of this bid changes its team."))
 
 
 def resolve(session: Session, text: str) -> list[int]:
