@@ -187,11 +187,13 @@ def award(session: Session, user: Account, challenge_id: int, bid_ids: list[int]
     if len(chosen) > challenge.max_awards:
         message = _("This challenge may be awarded to at most %(n)s bids.", n=challenge.max_awards)
         raise ValidationError(message, {"bid_ids": message})
+    # the challenge moves first: a concurrent award that committed meanwhile makes this a 409, not a 422 on
+    # bids it has just decided (the whole transaction rolls back if the bids then turn out wrong)
+    move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
     bids = session.exec(select(Bid).where(col(Bid.id).in_(chosen), Bid.challenge_id == challenge.id)).all()
     if len(bids) != len(chosen) or any(b.status not in OPEN_BID_STATUSES for b in bids):
         message = _("Choose open bids on this challenge.")
         raise ValidationError(message, {"bid_ids": message})
-    move(session, user, challenge, ChallengeStatus.AWARDED, "challenge.awarded", awarded_at=utcnow())
     for bid in sorted(bids, key=lambda b: b.id):
         move_bid(session, user, bid, BidStatus.ACCEPTED, "bid.accepted")
         notify(session, bid.solver_id, "bid.accepted", link_to(challenge), title=challenge.title)
