@@ -68,7 +68,7 @@ def test_demo_has_the_assistance_readme_promises(runner, app):
         assert session.exec(select(func.count()).select_from(Dispatch)).one() == 6
         open_requests = session.exec(select(DispatchRequest).where(DispatchRequest.status == "open")).all()
         owners = {session.get(User, r.requested_by).email for r in open_requests}
-        assert len(open_requests) == 7 and "enterprise@demo.jiebang.cn" in owners
+        assert len(open_requests) == 8 and "enterprise@demo.jiebang.cn" in owners
 
 
 def test_demo_is_deterministic():

@@ -47,8 +47,10 @@ def withdraw(request_id: int):
 @login_required
 def mine():
     """Dispatches the user takes part in (all of them for government)."""
-    return render_template("dispatch/dispatches.html", rows=service.dispatches_for(db.session(), current_user),
-                           status_of=shown_status)
+    session = db.session()
+    fitting = service.requests_for(session, current_user) if current_user.has(Role.COMMISSIONER) else []
+    return render_template("dispatch/dispatches.html", rows=service.dispatches_for(session, current_user),
+                           status_of=shown_status, fitting=fitting)
 
 
 @bp.route("/government/dispatch", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User, UserRole
 from models.challenges import Challenge, ChallengeStatus
-from models.dispatch import DispatchRequestCreate, ProposalCreate
+from models.dispatch import DispatchRequest, DispatchRequestCreate, ProposalCreate
 from models.profiles import Profile, ProfileKind
 from models.subsidies import MilestoneIn, SubsidyCreate
 from webapp.auth import Account
@@ -32,11 +32,13 @@ def account(session: Session, user: User) -> Account:
                    frozenset(str(getattr(r, "value", r)) for r in roles))
 
 
-def load_assistance(session: Session, rng: random.Random, government: User, topics: dict[int, Topic]) -> dict[str, int]:
+def load_assistance(session: Session, rng: random.Random, government: User, topics: dict[int, Topic],
+                    commissioner_field: Topic) -> dict[str, int]:
     """Subsidies, requests, a dispatch round and declared conflicts; returns counts."""
     gov = account(session, government)
     counts = {"subsidies": _subsidies(session, rng, gov)}
     counts["commissioner requests"], counts["dispatches"] = _dispatch_round(session, rng, gov, topics)
+    counts["commissioner requests"] += _request_in_field(session, rng, commissioner_field)
     counts["declared conflicts"] = _conflicts(session, rng)
     return counts
 
@@ -80,7 +82,20 @@ def _dispatch_round(session: Session, rng: random.Random, gov: Account, topics: 
     return len(asked), len(dispatch.approve(session, gov, proposal.id))
 
 
-def _one_challenge_per_enterprise(session: Session) -> list[Challenge]:
+def _request_in_field(session: Session, rng: random.Random, topic: Topic) -> int:
+    """One more enterprise, not yet served, asks for help in the demo commissioner's field and stays open, so
+    commissioner@ has a request in their fields on the workbench."""
+    asked = set(session.exec(select(DispatchRequest.organisation_id)))
+    for challenge in _one_challenge_per_enterprise(session, everyone=True):
+        if challenge.organisation_id not in asked:
+            owner = account(session, session.get(User, challenge.owner_id))
+            dispatch.request_commissioner(session, owner, DispatchRequestCreate(
+                need=f"{topic.summary}重点：{rng.choice(topic.directions)}。"))
+            return 1
+    return 0
+
+
+def _one_challenge_per_enterprise(session: Session, everyone: bool = False) -> list[Challenge]:
     """The first challenge of each enterprise, the demo enterprise last so its request stays open."""
     seen, chosen = set(), []
     for challenge in session.exec(select(Challenge).order_by(col(Challenge.id))):
@@ -88,7 +103,7 @@ def _one_challenge_per_enterprise(session: Session) -> list[Challenge]:
             seen.add(challenge.organisation_id)
             chosen.append(challenge)
     demo = [c for c in chosen if session.get(User, c.owner_id).email.startswith("enterprise@")]
-    return [c for c in chosen if c not in demo][:REQUESTS - 1] + demo
+    return [c for c in chosen if c not in demo][:None if everyone else REQUESTS - 1] + demo
 
 
 def _conflicts(session: Session, rng: random.Random) -> int:

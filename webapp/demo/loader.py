@@ -120,7 +120,7 @@ def load(session: Session) -> dict[str, int]:
     manager = session.exec(select(User).where(User.email == f"manager@{DEMO_DOMAIN}")).one()
     builder.counts["curation decisions"] = curate(session, topics, solvers, manager)
     builder.counts.update(load_assistance(session, builder.rng, government, dict(zip(
-        [c.id for c in challenges], TOPICS, strict=True))))
+        [c.id for c in challenges], TOPICS, strict=True)), commissioner_topic(1)))
     builder.counts.update(load_teams_and_files(session, builder.rng))
     builder.counts.update(load_review_stage(session, builder.rng, government))
     _membership_queues(builder)
@@ -214,10 +214,15 @@ def _managers(b: DemoBuilder) -> None:
                        b.rng.randint(2019, 2025))
 
 
+def commissioner_topic(number: int) -> Topic:
+    """The field of the demo's commissioner number `number` (1 is commissioner@)."""
+    return TOPICS[(number * 7) % len(TOPICS)]
+
+
 def _commissioners(b: DemoBuilder) -> None:
     academies = [b.org(name, OrgKind(kind), region) for name, region, kind in UNIVERSITIES[-4:]]
     for number in range(1, COMMISSIONERS + 1):
-        topic = TOPICS[(number * 7) % len(TOPICS)]
+        topic = commissioner_topic(number)
         county = b.rng.choice(COUNTIES)
         org = b.rng.choice(academies)
         person = people.person_name(b.rng)

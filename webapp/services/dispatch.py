@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
-from matching import Query
+from matching import Query, QueryHit
 from matching.assignment import assign
+from matching.reverse import rank_queries
 from models.accounts import Organisation, User
 from models.common import utcnow
 from models.curation import ConflictDeclaration
@@ -91,6 +92,22 @@ def open_requests(session: Session) -> list[tuple[DispatchRequest, Organisation,
         .where(DispatchRequest.status == RequestStatus.OPEN).order_by(col(DispatchRequest.id)))
     served = _served(session)
     return [(r, o, r.count - served[r.id]) for r, o in rows]
+
+
+def requests_for(session: Session, user: Account) -> list[tuple[DispatchRequest, Organisation, QueryHit]]:
+    """Open requests still wanting commissioners that the engine ranks for the user's own profile (their
+    fields), best first — never an organisation they declared a conflict with or already serve."""
+    profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
+    rows = {str(r.id): (r, o) for r, o, wanted in open_requests(session) if wanted > 0}
+    if profile is None or not rows:
+        return []
+    avoid = {str(o) for o in session.exec(select(ConflictDeclaration.organisation_id).where(
+        ConflictDeclaration.profile_id == profile.id))} | {str(o) for o in session.exec(
+        select(Dispatch.organisation_id).where(Dispatch.commissioner_profile_id == profile.id, is_live()))}
+    candidate = replace(ranking.profile_candidate(session, profile), conflicts=tuple(sorted(avoid)))
+    queries = [Query(id=key, text=r.need, region=o.region.value, org=str(o.id)) for key, (r, o) in rows.items()]
+    hits = rank_queries(ranking.engine(session), candidate, queries, k=0)
+    return [(*rows[h.query_id], h) for h in hits if h.score >= MIN_PROPOSED_SCORE]
 
 
 def _served(session: Session) -> Counter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -17,12 +18,14 @@ from models.challenges import OPEN_BID_STATUSES, Bid, BidStatus, Challenge, Chal
 from models.clarifications import Question, QuestionStatus
 from models.curation import CuratorDecision, Invitation, InvitationStatus
 from models.dispatch import Dispatch, DispatchRequest, RequestStatus, is_live
+from models.profiles import Document as ProfileDocument
 from models.profiles import Profile
 from models.reviews import AssignmentStatus, Review, ReviewAssignment, ReviewStatus
 from models.subsidies import Milestone, MilestoneStatus, Subsidy
 from models.teams import BidMember, MemberStatus
 from webapp.auth import Account
-from webapp.i18n import label
+from webapp.i18n import day, label
+from webapp.services import curation, dispatch
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Item:
     count: int
     link: str
     rows: list[tuple[str, str]] = field(default_factory=list)  # (text, link)
+    key: str = ""  # names the line for scripts and tests when its link is shared with another line
 
 
 def workbench(session: Session, user: Account) -> list[Item]:
@@ -106,23 +110,47 @@ def _reviewer(session: Session, user: Account) -> list[Item]:
     return [Item(_("Bids to score as an expert"), waiting, "/reviews/mine")]
 
 
+FIELD_DEPTH = 200  # how far down a person's own ranking of published challenges still counts as "their field"
+
+
 def _manager(session: Session, user: Account) -> list[Item]:
-    uncurated = session.exec(select(Challenge.id, Challenge.title).where(
+    uncurated = dict(session.exec(select(Challenge.id, Challenge.title).where(
         Challenge.status == ChallengeStatus.PUBLISHED,
         col(Challenge.id).not_in(select(CuratorDecision.challenge_id).distinct()))
-        .order_by(col(Challenge.published_at))).all()
+        .order_by(col(Challenge.published_at))).all())
     mine = session.exec(select(CuratorDecision.challenge_id, CuratorDecision.profile_id).where(
         CuratorDecision.curator_id == user.id, CuratorDecision.decision == "recommend")).all()
     invited = _count(session, select(Invitation.id).where(
         col(Invitation.challenge_id).in_([c for c, _p in mine] or [0]),
         col(Invitation.profile_id).in_([p for _c, p in mine] or [0]))) if mine else 0
     return [
-        Item(_("Published challenges nobody has curated yet (oldest first)"), len(uncurated), "/challenges/",
-             [(t, f"/challenges/{c}/candidates") for c, t in uncurated[:5]]),
+        _in_fields(session, user, uncurated),
+        Item(_("All published challenges nobody has curated yet (oldest first)"), len(uncurated), "/challenges/",
+             [(t, f"/challenges/{c}/candidates") for c, t in list(uncurated.items())[:5]]),
         Item(_("My recommendations (of which the enterprise invited)"), len(mine), "/challenges/",
              [(_("%(n)s invited to bid", n=invited), "/challenges/")] if mine else []),
         *_reviewer(session, user),
     ]
+
+
+def _in_fields(session: Session, user: Account, uncurated: dict[int, str]) -> Item:
+    """Uncurated challenges among those the engine ranks for the manager's own profile, oldest first; a
+    manager whose profile says nothing yet is sent to fill it in."""
+    ranked = curation.challenges_for(session, user, k=FIELD_DEPTH)
+    if not ranked and not _described(session, user):
+        return Item(_("Describe your fields in your profile to see the challenges in them"), 0, "/profiles/me")
+    mine = sorted((c for c, _hit in ranked if c.id in uncurated), key=lambda c: (c.published_at or c.created_at, c.id))
+    return Item(_("Uncurated challenges in your fields (oldest first)"), len(mine), "/challenges/",
+                [(c.title, f"/challenges/{c.id}/candidates") for c in mine[:5]], key="in-fields")
+
+
+def _described(session: Session, user: Account) -> bool:
+    """Whether the user's profile gives the engine anything to match: an expertise text or a document."""
+    profile = session.exec(select(Profile.id, Profile.expertise).where(Profile.user_id == user.id)).first()
+    if profile is None:
+        return False
+    return bool(profile[1].strip()) or session.exec(select(ProfileDocument.id).where(
+        ProfileDocument.profile_id == profile[0]).limit(1)).first() is not None
 
 
 def _commissioner(session: Session, user: Account) -> list[Item]:
@@ -130,11 +158,13 @@ def _commissioner(session: Session, user: Account) -> list[Item]:
     dispatches = session.exec(select(Dispatch, Organisation.name).join(
         Organisation, Organisation.id == Dispatch.organisation_id).where(
         Dispatch.commissioner_profile_id == profile, is_live())).all()
+    fitting = dispatch.requests_for(session, user)
     return [
         Item(_("Current and upcoming dispatches"), len(dispatches), "/dispatches",
-             [(f"{name} · {d.start_date} – {d.end_date}", "/dispatches") for d, name in dispatches[:5]]),
-        Item(_("Open requests for commissioners"), _count(session, select(DispatchRequest.id).where(
-            DispatchRequest.status == RequestStatus.OPEN)), "/dispatches"),
+             [(Markup("{} · {} – {}").format(name, day(d.start_date), day(d.end_date)), "/dispatches")
+              for d, name in dispatches[:5]]),
+        Item(_("Open requests for commissioners in your fields"), len(fitting), "/dispatches#requests",
+             [(f"{org.name} · {request.need[:40]}", "/dispatches#requests") for request, org, _hit in fitting[:5]]),
     ]
 
 
