@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
 
 from models.common import FIELD_LABELS, REGION_LABELS
 
@@ -79,6 +80,7 @@ REASON_LABELS = {
     "region": ("同一地区", "Same region"),
     "capacity": ("承接已满", "At capacity"),
 }
+CAPACITY_LABELS = {"unavailable": ("暂不承接新任务", "Not taking new work")}
 MILESTONE_LABELS = {
     "pending": ("未开始", "Pending"),
     "reported": ("待审核", "Reported"),
@@ -124,6 +126,7 @@ TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
     "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
+    "capacity": CAPACITY_LABELS,
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
@@ -163,16 +166,26 @@ def reason(text: str) -> str:
     key, _sep, rest = text.partition(": ")
     if key == "region":
         rest = label("region", rest)
+    elif key == "capacity":
+        return label("capacity", rest) if rest in CAPACITY_LABELS else f"{label('reason', key)}：{rest[5:].strip('()')}"
     return f"{label('reason', key)}：{rest}" if key in REASON_LABELS else text
 
 
-def china_time(moment: dt.datetime | None) -> str:
-    """A stored UTC time as China time (Asia/Shanghai), saying so."""
+def china_time(moment: dt.datetime | None) -> Markup:
+    """A stored UTC time as China time (Asia/Shanghai), saying so, in a <time> that never wraps."""
     if moment is None:
-        return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        return Markup("")
+    aware = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(CHINA)
     zone = "北京时间" if language() == "zh" else "China time"
-    return f"{aware.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')} ({zone})"
+    return Markup('<time datetime="{}">{}</time> ({})').format(
+        aware.isoformat(timespec="minutes"), aware.strftime("%Y-%m-%d %H:%M"), zone)
+
+
+def day(date: dt.date | None) -> Markup:
+    """A calendar day in a <time> that never wraps at its hyphens."""
+    if date is None:
+        return Markup("")
+    return Markup('<time datetime="{0}">{0}</time>').format(date.isoformat())
 
 
 def money(yuan: int | None) -> str:
@@ -209,5 +222,6 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale)
     app.jinja_env.filters["china_time"] = china_time
+    app.jinja_env.filters["day"] = day
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["figure"] = figure
