@@ -265,6 +265,14 @@ class Channel:
         dots *= self.unit_scale()
         return dots
 
+    def common(self, term: str, share: float, min_units: int) -> bool:
+        """Whether a term is in more than `share` of the live units — too common here to explain a match —
+        once there are `min_units` units to judge by."""
+        if self.live_units < min_units:
+            return False
+        term_id = self.vocab.get(term)
+        return term_id is not None and term_id < len(self.df) and self.df[term_id] > share * self.live_units
+
     def contributions(self, query: QueryVector, units: list[int]) -> list[list[tuple[str, float]]]:
         """For each unit, the query terms it shares with their share of the dot product, largest first."""
         rows = [self.rows.row(unit) for unit in units]

@@ -17,6 +17,7 @@ from matching.records import Candidate, Hit, Query, QueryHit
 from matching.reverse import rank_queries
 from matching.semantic import SemanticModel
 from matching.settings import Settings
+from matching.text import telling
 from matching.topk import Scored, Search
 
 ENGINE_VERSION = "jiebang-match-1"
@@ -241,8 +242,14 @@ class Matcher:
             matched = keyword_matches(query_keywords, entry.keywords, self.settings.keyword_cutoff)
             item.keywords = [(q, c) for q, c, _s in matched]
         shared = self.words.contributions(words, [item.best_unit for item in scored])
-        return [self._hit(query, item, [t for t, _v in terms[:6]], capacity)
+        return [self._hit(query, item, self.explaining([t for t, _v in terms]), capacity)
                 for item, terms in zip(scored, shared, strict=True)]
+
+    def explaining(self, terms: Iterable[str], limit: int = 6) -> list[str]:
+        """The first `limit` terms that tell a reader something (text.telling, and not too common here)."""
+        s = self.settings
+        return [t for t in terms if telling(t) and not self.words.common(t, s.reason_max_share,
+                                                                          s.reason_min_units)][:limit]
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""
@@ -339,7 +346,8 @@ class Matcher:
         if query.region and query.region == candidate.region:
             reasons.append(f"region: {candidate.region}")
         if capacity == "mark" and _full(candidate):
-            reasons.append(f"capacity: full ({candidate.load}/{candidate.capacity})")
+            reasons.append("capacity: unavailable" if candidate.capacity == 0 else
+                           f"capacity: full ({candidate.load}/{candidate.capacity})")
         return reasons
 
     # --- the other direction ------------------------------------------------------------------

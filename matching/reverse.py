@@ -140,7 +140,7 @@ class QuerySet:
              keywords: list[str]) -> QueryHit:
         """A ranked query with its reasons: the terms it shares with the best unit, the matched keywords."""
         best = int(np.argmax(unit_scores))
-        shared = sorted(set(self.word_terms[row]) & set(words[best].terms))[:6]
+        shared = self.engine.explaining(sorted(set(self.word_terms[row]) & set(words[best].terms)))
         matches = keyword_matches(self.keywords[row], keywords, self.engine.settings.keyword_cutoff)
         reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
             ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])

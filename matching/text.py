@@ -16,6 +16,7 @@ jieba.setLogLevel(logging.WARNING)
 # An ASCII run: words, numbers and model numbers with inner hyphens, dots or plus signs
 # (GaN, 5G, Ti-6Al-4V, CRISPR-Cas9, C++, 3.5).
 ASCII_TERM = re.compile(r"[a-z0-9]+(?:[\-\.\+][a-z0-9]+)*\+*")
+NUMBER = re.compile(r"[0-9.\-+%]+")
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 HAN_RUN = re.compile(f"[{HAN}]+")
 _SPLIT = re.compile(f"([{HAN}]+)")
@@ -42,6 +43,30 @@ def normalise(text: str) -> str:
 def is_stop(token: str) -> bool:
     """Whether a token carries no topic (of, the, 的, 研究 …, or a lone ASCII letter or digit)."""
     return token in STOP_WORDS_ZH or token in STOP_WORDS_EN or (len(token) == 1 and token.isascii())
+
+
+NOUN_TAGS = frozenset({"n", "ng", "nz"})
+
+
+@lru_cache(maxsize=1)
+def single_han_nouns() -> frozenset[str]:
+    """Single Han characters that jieba's dictionary tags as nouns (钢, 铜, 锂, 膜): the only lone characters
+    that name a topic (降, 至, 已, 由 are verbs, prepositions, adverbs)."""
+    nouns = set()
+    with jieba.get_dict_file() as dictionary:
+        for line in dictionary:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3 and len(parts[0]) == 1 and parts[2] in NOUN_TAGS:
+                nouns.add(parts[0])
+    return frozenset(nouns)
+
+
+def telling(term: str) -> bool:
+    """Whether a term may explain a match to a reader: no stop word, number or lone character — except a
+    single Han noun."""
+    if is_stop(term) or NUMBER.fullmatch(term):
+        return False
+    return len(term) > 1 or term in single_han_nouns()
 
 
 def runs(normalised: str) -> list[str]:

@@ -49,7 +49,7 @@ def _score_pair(engine: Matcher, query: Query, candidate: Candidate, unit_vector
     share = sum(m[2] for m in matches) / len(query_keywords) if query_keywords else 0.0
     score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == candidate.region, s)
     best = int(np.argmax(scores))
-    shared = sorted(set(words.terms) & set(unit_vectors[best][0].terms))[:6]
+    shared = engine.explaining(sorted(set(words.terms) & set(unit_vectors[best][0].terms)))  # the shown-term rule
     reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
         ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
     return QueryHit(query.id, clean(score), tuple(reasons))
