@@ -78,6 +78,20 @@ def test_candidates_show_their_current_load(world, curated):
     assert '<span data-testid="load">1/3</span>' in page
 
 
+def test_a_candidate_not_taking_work_reads_so_in_the_readers_language(world, curated):
+    """An expert who switched availability off is marked "not taking new work" (not "full (0/0)" in English),
+    and the load column still shows their real capacity."""
+    assert world.api("expert", "PATCH", "/profiles/me", {"available": False}).status_code == 200
+    client = world.login("manager")
+    page = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    row = page[page.index(f'data-profile="{curated["expert"]}"'):]
+    row = row[:row.index("</tr>")]
+    assert "暂不承接新任务" in row and "full" not in row and '<span data-testid="load">0/3</span>' in row
+    client.get("/lang/en")
+    english = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    assert "Not taking new work" in english
+
+
 def test_a_reload_stores_nothing_new_but_a_changed_ranking_is_stored(world, curated):
     """Viewing the same ranking again reuses its rows; once a profile changes the ranking, new rows appear."""
     cid = curated["challenge"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from sqlmodel import func, select
 
 from models.accounts import Role
@@ -50,6 +51,28 @@ def test_a_budget_minimum_above_the_maximum_is_an_error_not_an_empty_list(world)
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and "最高值不能低于最低值" in html and "&lt;" not in html
     assert 'name="budget_max" class="invalid" aria-invalid="true"' in html and "budget_max:" not in html
+
+
+@pytest.mark.parametrize("q", ["the", "OR", "*", "的 和 与", "!!!"])
+def test_a_search_of_only_common_words_or_symbols_asks_for_a_better_one(world, q):
+    """A query with no word to search for is a 422 naming q in the API, and on the page a marked field that
+    keeps what was typed — never every challenge."""
+    cid = world.challenge("published")
+    response = world.app.test_client().get("/api/v1/challenges", query_string={"q": q},
+                                           headers=world.headers("solver"))
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"q"}
+    page = world.login("solver").get("/challenges/", query_string={"q": q})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and 'name="q" class="invalid" aria-invalid="true"' in html
+    assert f'href="/challenges/{cid}"' not in html and "更具体" in html
+
+
+def test_a_search_with_one_real_word_among_common_ones_still_finds(world):
+    """Common words beside a real term are ignored, not refused."""
+    cid = world.challenge("published")
+    items = world.app.test_client().get("/api/v1/challenges", query_string={"q": "the 磨削"},
+                                        headers=world.headers("solver")).json["items"]
+    assert [i["id"] for i in items] == [cid]
 
 
 def test_a_subsidy_whose_milestones_do_not_add_up_marks_the_amount(world):

@@ -33,6 +33,7 @@ def browse():
     errors: dict[str, str] = {}
     try:
         search = parse(ChallengeSearch, args)
+        service.require_searchable(search.q)
     except ValidationError as exc:
         search, errors = ChallengeSearch(), exc.fields
     session = db.session()
@@ -45,7 +46,7 @@ def browse():
 
     # The results are the same for every visitor: kept per worker until a challenge changes.
     key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session))
-    results = Markup(render()) if errors else fragments().get(key, render)
+    results = Markup("") if errors else fragments().get(key, render)  # a bad filter finds nothing, and says why
     return render_template("challenges/browse.html", results=results, search=search, args=args,
                            errors=errors), form_status(errors)
 

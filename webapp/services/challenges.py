@@ -175,8 +175,18 @@ def accept_terms(session: Session, user: Account, challenge_id: int) -> Challeng
     return challenge
 
 
+def require_searchable(q: str) -> None:
+    """A query with text but no word to search for (the, OR, *) asks for a better one instead of matching
+    every challenge."""
+    if q.strip() and not tokenize(q):
+        message = _("This search has no word to look for (only common words or symbols); try a more specific "
+                    "term, such as a technology or a product.")
+        raise ValidationError(message, {"q": message})
+
+
 def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Challenge], int]:
     """Published challenges matching the search, filters and sort, one page of them."""
+    require_searchable(query.q)
     statement = select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
     for token in dict.fromkeys(tokenize(query.q)):
         statement = statement.where(search_condition(token))
