@@ -56,6 +56,9 @@ eval: setup
 	  $(BIN)/python -m matching evaluate --baselines --candidates build/eval/$$set/candidates.jsonl \
 	    --queries build/eval/$$set/queries.jsonl --qrels build/eval/$$set/qrels.jsonl; \
 	done
+	@echo "### match strength bands (profiles)"
+	$(BIN)/python -m matching calibrate --candidates build/eval/profiles/candidates.jsonl \
+	  --queries build/eval/profiles/queries.jsonl --qrels build/eval/profiles/qrels.jsonl
 
 # Property tests with fresh random inputs and 20x the examples (make test runs them derandomized).
 explore: setup

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from matching.bands import calibrate, edges, table
 from matching.baselines import BASELINES
 from matching.engine import CAPACITY_RULES, Matcher
 from matching.evalsets import SETS, build, load_papers
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--baselines", action="store_true", help="also evaluate BM25, TF-IDF, char-bigram TF-IDF")
     ev.set_defaults(run=_evaluate)
 
+    cal = commands.add_parser("calibrate", help="relevance by score band, and the band edges it suggests")
+    cal.add_argument("--candidates", type=Path, required=True)
+    cal.add_argument("--queries", type=Path, required=True)
+    cal.add_argument("--qrels", type=Path, required=True)
+    cal.set_defaults(run=_calibrate)
+
     sets = commands.add_parser("evalsets", help="write the evaluation sets built from CSL papers")
     sets.add_argument("--csl", type=Path, required=True, help="csl-dev.jsonl")
     sets.add_argument("--out", type=Path, required=True)
@@ -101,6 +108,17 @@ def _evaluate(args) -> int:
     print(HEADER)
     for name, ranker in rankers:
         print(evaluate(name, ranker, queries, qrels).row(), flush=True)
+    return 0
+
+
+def _calibrate(args) -> int:
+    candidates, queries, qrels = read_candidates(args.candidates), read_queries(args.queries), read_qrels(args.qrels)
+    bins = calibrate(Matcher().fit(candidates), queries, qrels)
+    fair, strong = edges(bins)
+    settings = Matcher().settings
+    print(table(bins))
+    print(f"\nsuggested edges: fair ≥ {fair:.2f}, strong ≥ {strong:.2f} "
+          f"(in use: fair ≥ {settings.band_fair:.2f}, strong ≥ {settings.band_strong:.2f})")
     return 0
 
 

@@ -31,6 +31,11 @@ class Settings:
     # reason_max_share of them (企业 and 技术 are in 28–30 % of the demo's units, 电池 in 4 %).
     reason_max_share: float = 0.05
     reason_min_units: int = 1000
+    # Match strength bands (matching/bands.py), calibrated on the profiles evaluation set by
+    # `python -m matching calibrate`: below 0.10 about 1 hit in 10 works on the topic (the base rate), from
+    # 0.10 up 35 %, from 0.20 up 82 %.
+    band_fair: float = 0.10
+    band_strong: float = 0.20
 
     def to_dict(self) -> dict:
         """Plain values for saving."""

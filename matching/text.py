@@ -46,17 +46,20 @@ def is_stop(token: str) -> bool:
 
 
 NOUN_TAGS = frozenset({"n", "ng", "nz"})
+SINGLE_NOUN_MAX_FREQ = 10_000  # in jieba's corpus counts: 钢 2,541, 锂 219 name a topic; 区 24,952, 水 24,314 do not
 
 
 @lru_cache(maxsize=1)
 def single_han_nouns() -> frozenset[str]:
-    """Single Han characters that jieba's dictionary tags as nouns (钢, 铜, 锂, 膜): the only lone characters
-    that name a topic (降, 至, 已, 由 are verbs, prepositions, adverbs)."""
+    """Single Han characters that jieba's dictionary tags as nouns and counts as uncommon (钢, 铜, 锂, 膜):
+    the only lone characters that name a topic — not 降, 至, 已, 由 (verbs, prepositions, adverbs), nor
+    everyday nouns such as 区, 水, 人."""
     nouns = set()
     with jieba.get_dict_file() as dictionary:
         for line in dictionary:
             parts = line.decode("utf-8").split()
-            if len(parts) == 3 and len(parts[0]) == 1 and parts[2] in NOUN_TAGS:
+            if len(parts) == 3 and len(parts[0]) == 1 and parts[2] in NOUN_TAGS \
+                    and int(parts[1]) <= SINGLE_NOUN_MAX_FREQ:
                 nouns.add(parts[0])
     return frozenset(nouns)
 

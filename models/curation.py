@@ -88,6 +88,7 @@ class RankedCandidate(SQLModel):
     name: str
     kind: str
     score: float
+    band: str = Field(description="match strength: strong, fair or weak (calibrated; see matching/README.md)")
     reasons: list[str]
     region: str
     organisation: str

@@ -10,6 +10,8 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from markupsafe import Markup
 
+from matching.bands import band
+from matching.settings import Settings
 from models.common import FIELD_LABELS, REGION_LABELS
 
 LANGUAGES = ("zh", "en")
@@ -80,7 +82,9 @@ REASON_LABELS = {
     "region": ("同一地区", "Same region"),
     "capacity": ("承接已满", "At capacity"),
 }
+BAND_SETTINGS = Settings()  # the engine's band edges (calibrated; see matching/README.md)
 CAPACITY_LABELS = {"unavailable": ("暂不承接新任务", "Not taking new work")}
+BAND_LABELS = {"strong": ("强匹配", "strong"), "fair": ("一般", "fair"), "weak": ("弱匹配", "weak")}
 MILESTONE_LABELS = {
     "pending": ("未开始", "Pending"),
     "reported": ("待审核", "Reported"),
@@ -126,7 +130,7 @@ TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
     "document": DOCUMENT_LABELS, "decision": DECISION_LABELS, "reject": REJECT_LABELS, "reason": REASON_LABELS,
-    "capacity": CAPACITY_LABELS,
+    "capacity": CAPACITY_LABELS, "band": BAND_LABELS,
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
@@ -169,6 +173,16 @@ def reason(text: str) -> str:
     elif key == "capacity":
         return label("capacity", rest) if rest in CAPACITY_LABELS else f"{label('reason', key)}：{rest[5:].strip('()')}"
     return f"{label('reason', key)}：{rest}" if key in REASON_LABELS else text
+
+
+def score(value: float | None) -> Markup:
+    """A match score out of 100 with its calibrated strength band (matching/bands.py), in the reader's
+    language."""
+    if value is None:
+        return Markup("")
+    strength = band(value, BAND_SETTINGS)
+    return Markup('<b>{}</b><small>/100</small> <span class="band {}">{}</span>').format(
+        f"{value * 100:.0f}", strength, label("band", strength))
 
 
 def china_time(moment: dt.datetime | None) -> Markup:
@@ -220,7 +234,8 @@ def _choices(table: str, _locale: str) -> list[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel and expose the helpers to templates."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale)
+    app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale, score=score,
+                                 band=lambda value: band(value, BAND_SETTINGS))
     app.jinja_env.filters["china_time"] = china_time
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["money"] = money

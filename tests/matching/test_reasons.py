@@ -14,7 +14,7 @@ from tests.budget import examples
 from tests.matching.conftest import SENTENCES
 
 # Noise the explanations used to show: function characters, generic words, numbers, stop words.
-NOISE = ["降", "至", "已", "由", "企业", "技术", "研究", "及", "20", "3.5", "的", "进行", "提升"]
+NOISE = ["降", "至", "已", "由", "区", "企业", "技术", "研究", "及", "20", "3.5", "的", "进行", "提升"]
 GENERIC = "企业技术"  # in every unit below: too common to explain a match
 JUDGE_SMALL = Settings(reason_min_units=10)  # judge commonness on a small corpus too
 
@@ -43,6 +43,7 @@ def test_single_han_nouns_still_explain():
     """A lone character that names a topic (钢, 铜) may explain a match; a verb (降) may not."""
     assert telling("钢") and telling("铜") and telling("电解液") and telling("GaN")
     assert not telling("降") and not telling("至") and not telling("20") and not telling("的")
+    assert not telling("区") and not telling("水")  # everyday nouns: too common in jieba's corpus to name a topic
 
 
 def test_commonness_is_judged_only_on_a_corpus_large_enough():

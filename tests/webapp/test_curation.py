@@ -92,6 +92,21 @@ def test_a_candidate_not_taking_work_reads_so_in_the_readers_language(world, cur
     assert "Not taking new work" in english
 
 
+def test_scores_carry_a_band_and_a_weak_ranking_says_so(world, curated):
+    """Each score shows its calibrated band (page and API); a challenge nobody matches well gets the warning
+    with what to do, a well-matched one does not."""
+    items = ranked(world, "manager", curated["challenge"]).json["items"]
+    assert items[0]["band"] in ("strong", "fair") and {i["band"] for i in items} <= {"strong", "fair", "weak"}
+    client = world.login("manager")
+    page = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    assert 'class="band ' in page and 'data-testid="weak-matches"' not in page
+    odd = world.challenge("published", title="深海热液区微生物采样装置", summary="深海热液喷口微生物原位采样。",
+                          description="需要耐高温高压的深海热液喷口微生物原位采样与保真转移装置。",
+                          keywords=["热液喷口", "原位采样"])
+    weak = client.get(f"/challenges/{odd}/candidates").get_data(as_text=True)
+    assert 'data-testid="weak-matches"' in weak and "凝练需求" in weak
+
+
 def test_a_reload_stores_nothing_new_but_a_changed_ranking_is_stored(world, curated):
     """Viewing the same ranking again reuses its rows; once a profile changes the ranking, new rows appear."""
     cid = curated["challenge"]

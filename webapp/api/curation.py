@@ -6,11 +6,13 @@ from flask_login import current_user, login_required
 from sqlmodel import Field, SQLModel
 
 from matching import ENGINE_VERSION
+from matching.bands import band
 from models.curation import DecisionCreate, DecisionRead, InvitationDecline, RankedCandidate, RankedCandidateList
 from models.profiles import ProfileKind
 from models.validation import MAX_RECORD_ID
 from webapp import db
 from webapp.api.base import Done, body, bp, query, responses, validate
+from webapp.i18n import BAND_SETTINGS
 from webapp.services import curation
 
 TAG = "curation"
@@ -32,7 +34,8 @@ def ranked_candidates(challenge_id: int):
     rows = curation.ranked_candidates(db.session(), current_user, challenge_id, search.kind, search.k)
     db.commit()
     items = [RankedCandidate(rank=r.rank, profile_id=r.profile.id, name=r.profile.display_name,
-                             kind=r.profile.kind.value, score=r.hit.score, reasons=list(r.hit.reasons),
+                             kind=r.profile.kind.value, score=r.hit.score, band=band(r.hit.score, BAND_SETTINGS),
+                             reasons=list(r.hit.reasons),
                              region=r.profile.region.value, organisation=r.organisation,
                              recommendation_id=r.recommendation_id,
                              decision=r.decision.decision if r.decision else None, load=r.load,
