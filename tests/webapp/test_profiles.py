@@ -90,3 +90,43 @@ def test_achievement_form_errors(world):
     response = world.login("solver").post("/achievements/new", data={**ACHIEVEMENT, "title": "", "field": "x"})
     assert response.status_code == 422
     assert "此项不能为空" in response.get_data(as_text=True)
+
+
+def test_expert_search_finds_keywords_and_ranks_by_relevance(world):
+    """A keyword shown on an expert's card (only in their keywords) finds them; a name finds its person first;
+    the closer expert ranks above a looser one; an unrelated expert is not listed."""
+    gears = world.add_person("gears", "燕山大学", "精密传动研究", keywords=("摆线轮", "RV减速器"))
+    loose = world.add_person("loose", "河北工业大学", "工业机器人关节减速器的装配与测试")
+    world.add_person("herbs", "天津中医药大学", "中药配方颗粒特征图谱与含量测定")
+    found = [p["id"] for p in world.api("owner", "GET", "/profiles?q=摆线轮").json["items"]]
+    assert found[0] == gears and len(found) == 1
+    ranked = [p["id"] for p in world.api("owner", "GET", "/profiles?q=RV减速器").json["items"]]
+    assert ranked.index(gears) < ranked.index(loose)
+    by_name = world.api("owner", "GET", "/profiles?q=herbs").json["items"]
+    assert by_name[0]["user_id"] == world.users["herbs"]["id"]
+    page = world.login("owner").get("/profiles/?q=摆线轮").get_data(as_text=True)
+    assert f'href="/profiles/{gears}"' in page and f'href="/profiles/{loose}"' not in page
+
+
+@pytest.mark.parametrize("path", ["/profiles", "/achievements"])
+def test_a_search_of_only_common_words_is_refused_everywhere(world, path):
+    """Experts and achievements, like challenges: no word to search for is a 422 naming q, and a marked field
+    on the page that keeps what was typed."""
+    response = world.api("owner", "GET", f"{path}?q=the")
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"q"}
+    page = world.login("owner").get(f"{path}/?q=the")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and 'name="q" class="invalid" aria-invalid="true"' in html
+    assert 'value="the"' in html
+
+
+def test_achievement_search_ranks_by_the_engine(world):
+    """Words of an achievement's keywords find it ranked first; a field filter still applies."""
+    sic = world.api("solver", "POST", "/achievements", ACHIEVEMENT).json["id"]
+    other = world.api("solver", "POST", "/achievements", {
+        **ACHIEVEMENT, "title": "功率模块封装散热基板", "abstract": "氮化铝陶瓷覆铜基板，用于SiC功率模块散热。",
+        "keywords": ["散热基板"], "field": "new_materials"}).json["id"]
+    found = [a["id"] for a in world.api("owner", "GET", "/achievements?q=SiC 栅氧").json["items"]]
+    assert found[0] == sic and other in found
+    only = [a["id"] for a in world.api("owner", "GET", "/achievements?q=SiC&field=new_materials").json["items"]]
+    assert only == [other]

@@ -14,6 +14,7 @@ from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, run_form
 from webapp.services import attachments, curation
 from webapp.services import profiles as service
+from webapp.services.errors import ValidationError
 
 bp = Blueprint("achievements", __name__, url_prefix="/achievements")
 
@@ -23,9 +24,13 @@ def browse():
     """Browse achievements by words and field."""
     page = max(1, request.args.get("page", 1, type=int) or 1)
     q, field = request.args.get("q", ""), request.args.get("field") or None
-    items, total = service.browse_achievements(db.session(), q, field, page)
+    errors: dict[str, str] = {}
+    try:
+        items, total = service.browse_achievements(db.session(), q[:200], field, page)
+    except ValidationError as exc:
+        items, total, errors = [], 0, exc.fields
     return render_template("achievements/browse.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // 20)), q=q, field=field)
+                           pages=max(1, -(-total // 20)), q=q, field=field, errors=errors), form_status(errors)
 
 
 @bp.route("/<int:achievement_id>")

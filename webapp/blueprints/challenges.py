@@ -21,6 +21,7 @@ from webapp.services import bids as bid_service
 from webapp.services import challenges as service
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
 from webapp.services.errors import ValidationError
+from webapp.services.search import require_searchable
 from webapp.validation import parse
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
@@ -33,7 +34,7 @@ def browse():
     errors: dict[str, str] = {}
     try:
         search = parse(ChallengeSearch, args)
-        service.require_searchable(search.q)
+        require_searchable(search.q)
     except ValidationError as exc:
         search, errors = ChallengeSearch(), exc.fields
     session = db.session()

@@ -14,6 +14,7 @@ from webapp import db
 from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.services import attachments
 from webapp.services import profiles as service
+from webapp.services.errors import ValidationError
 
 bp = Blueprint("profiles", __name__, url_prefix="/profiles")
 
@@ -24,9 +25,13 @@ def directory():
     """Browse solvers, technical managers and commissioners."""
     kind = request.args.get("kind") or None
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    items, total = service.browse_profiles(db.session(), kind, request.args.get("q", ""), page)
+    q, errors = request.args.get("q", "")[:200], {}
+    try:
+        items, total = service.browse_profiles(db.session(), kind, q, page)
+    except ValidationError as exc:
+        items, total, errors = [], 0, exc.fields
     return render_template("profiles/directory.html", items=items, total=total, page=page,
-                           pages=max(1, -(-total // 20)), kind=kind, q=request.args.get("q", ""))
+                           pages=max(1, -(-total // 20)), kind=kind, q=q, errors=errors), form_status(errors)
 
 
 @bp.route("/<int:profile_id>")

@@ -28,6 +28,7 @@ from webapp.services.access import can_know_challenge, has_accepted_terms, is_ow
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
+from webapp.services.search import require_searchable
 from webapp.services.transitions import advance, advanced, allowed, lock_for_reading
 
 SORTS = {
@@ -173,15 +174,6 @@ def accept_terms(session: Session, user: Account, challenge_id: int) -> Challeng
         record_event(session, user.id, "terms.accepted", acceptance, None,
                      {"challenge_id": challenge.id})
     return challenge
-
-
-def require_searchable(q: str) -> None:
-    """A query with text but no word to search for (the, OR, *) asks for a better one instead of matching
-    every challenge."""
-    if q.strip() and not tokenize(q):
-        message = _("This search has no word to look for (only common words or symbols); try a more specific "
-                    "term, such as a technology or a product.")
-        raise ValidationError(message, {"q": message})
 
 
 def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Challenge], int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.common import utcnow
@@ -18,7 +18,7 @@ from models.profiles import (
     ProfileUpdate,
 )
 from webapp.auth import Account
-from webapp.services import attachments
+from webapp.services import attachments, search
 from webapp.services.access import require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import NotFound, PermissionDenied
@@ -102,11 +102,10 @@ def get_achievement(session: Session, achievement_id: int) -> Achievement:
 
 def browse_achievements(session: Session, q: str = "", field: str | None = None,
                         page: int = 1, per_page: int = 20) -> tuple[list[Achievement], int]:
-    """Achievements filtered by words in title/abstract and by field."""
+    """Achievements of a field, newest first; searched, ranked by the engine's relevance (search.py)."""
+    if q.strip():
+        return search.achievements(session, q, field, page, per_page)
     statement = select(Achievement)
-    for word in q.split()[:10]:
-        statement = statement.where(or_(col(Achievement.title).contains(word, autoescape=True),
-                                        col(Achievement.abstract).contains(word, autoescape=True)))
     if field:
         statement = statement.where(Achievement.field == field)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
@@ -117,13 +116,12 @@ def browse_achievements(session: Session, q: str = "", field: str | None = None,
 
 def browse_profiles(session: Session, kind: str | None = None, q: str = "",
                     page: int = 1, per_page: int = 20) -> tuple[list[Profile], int]:
-    """Profiles filtered by kind and by words in name or expertise."""
+    """Profiles of a kind by id; searched, names first and then ranked by the engine's relevance (search.py)."""
+    if q.strip():
+        return search.profiles(session, kind, q, page, per_page)
     statement = select(Profile)
     if kind:
         statement = statement.where(Profile.kind == kind)
-    for word in q.split()[:10]:
-        statement = statement.where(or_(col(Profile.display_name).contains(word, autoescape=True),
-                                        col(Profile.expertise).contains(word, autoescape=True)))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(col(Profile.id)).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total

@@ -1,0 +1,64 @@
+"""Search that uses the engine: experts and achievements ranked by the matching engine's relevance to the
+words typed (so keywords, fields and mixed Chinese–English terms the engine knows find what they should),
+names first; and the rule that a query with no word to search for asks for a better one."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from matching import Query
+from matching.text import tokenize
+from models.profiles import Achievement, Profile
+from webapp.services import ranking
+from webapp.services.errors import ValidationError
+
+SEARCH_MIN_SCORE = 0.05  # below this a short query's hit shares a character pair or two, not a topic
+SEARCH_DEPTH = 1000  # nobody pages past a thousand results; the engine stops there
+
+
+def require_searchable(q: str) -> None:
+    """A query with text but no word to search for (the, OR, *) asks for a better one instead of matching
+    everything."""
+    if q.strip() and not tokenize(q):
+        message = _("This search has no word to look for (only common words or symbols); try a more specific "
+                    "term, such as a technology or a product.")
+        raise ValidationError(message, {"q": message})
+
+
+def _relevant(session: Session, corpus: str, q: str, kinds: set[str] | None = None) -> list[int]:
+    """Ids of the corpus ranked by the engine for the query's words, best first, noise left out."""
+    query = Query(id="search", text=q, keywords=tuple(q.split()))
+    hits = ranking.engine(session, corpus).rank(query, k=SEARCH_DEPTH, kinds=kinds)
+    return [int(h.candidate_id) for h in hits if h.score >= SEARCH_MIN_SCORE]
+
+
+def _page(ids: list[int], page: int, per_page: int) -> list[int]:
+    return ids[(page - 1) * per_page: page * per_page]
+
+
+def profiles(session: Session, kind: str | None, q: str, page: int, per_page: int) -> tuple[list[Profile], int]:
+    """Profiles whose name contains the query first (by id), then those the engine ranks for it."""
+    require_searchable(q)
+    named = select(Profile.id).where(col(Profile.display_name).contains(q.strip(), autoescape=True))
+    if kind:
+        named = named.where(Profile.kind == kind)
+    ids = list(dict.fromkeys([*session.exec(named.order_by(col(Profile.id))),
+                              *_relevant(session, "profiles", q, {kind} if kind else None)]))
+    shown = _page(ids, page, per_page)
+    rows = {p.id: p for p in session.exec(select(Profile).where(col(Profile.id).in_(shown)))}
+    return [rows[i] for i in shown if i in rows], len(ids)
+
+
+def achievements(session: Session, q: str, field: str | None, page: int,
+                 per_page: int) -> tuple[list[Achievement], int]:
+    """Achievements the engine ranks for the query, best first (of one field, when asked)."""
+    require_searchable(q)
+    ids = _relevant(session, "achievements", q)
+    if field:
+        allowed = set(session.exec(select(Achievement.id).where(col(Achievement.id).in_(ids),
+                                                                 Achievement.field == field)))
+        ids = [i for i in ids if i in allowed]
+    shown = _page(ids, page, per_page)
+    rows = {a.id: a for a in session.exec(select(Achievement).where(col(Achievement.id).in_(shown)))}
+    return [rows[i] for i in shown if i in rows], len(ids)
