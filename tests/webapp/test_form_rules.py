@@ -152,3 +152,17 @@ def test_a_price_far_above_the_reward_is_flagged(world):
     page = client.post(f"/challenges/{cid}/bid", data=form, follow_redirects=True).get_data(as_text=True)
     assert 'class="flash warning"' in page
     assert 'data-testid="price-warning"' in world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)
+
+
+def test_every_long_text_field_states_its_limit(world):
+    """Each textarea on the forms carries the model's maxlength, which the page's counter shows as n / max."""
+    cid = world.challenge("published")
+    pages = {"owner": ["/challenges/new"], "solver": [f"/challenges/{cid}/bid", "/profiles/me", "/achievements/new"],
+             "government": [f"/challenges/{cid}/subsidy"]}
+    for nick, paths in pages.items():
+        client = world.login(nick)
+        for path in paths:
+            html = client.get(path).get_data(as_text=True)
+            areas = re.findall(r"<textarea[^>]*>", html)
+            assert areas, path
+            assert all(re.search(r"maxlength=\d+", a) for a in areas), (path, areas)
