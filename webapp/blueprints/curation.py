@@ -11,6 +11,7 @@ from models.profiles import ProfileKind
 from webapp import db
 from webapp.services import curation
 from webapp.services.access import is_owner
+from webapp.services.diagnosis import diagnose
 from webapp.services.errors import ValidationError
 
 bp = Blueprint("curation", __name__)
@@ -29,6 +30,15 @@ def candidates(challenge_id: int):
     return render_template("curation/candidates.html", challenge=challenge, rows=rows, kind=kind.value,
                            can_decide=current_user.has(*curation.CURATORS),
                            owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason))
+
+
+@bp.route("/challenges/<int:challenge_id>/diagnosis")
+@login_required
+def diagnosis(challenge_id: int):
+    """需求诊断: completeness, who could answer the challenge by band, keywords to consider."""
+    session = db.session()
+    found = diagnose(session, current_user, challenge_id)
+    return render_template("curation/diagnosis.html", d=found, owner=is_owner(current_user, found.challenge))
 
 
 @bp.route("/challenges/<int:challenge_id>/candidates/<int:profile_id>", methods=["POST"])
