@@ -7,7 +7,7 @@ import functools
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
 from matching.bands import band
@@ -231,9 +231,25 @@ def _choices(table: str, _locale: str) -> list[tuple[str, str]]:
     return [(code, label(table, code)) for code in TABLES[table]]
 
 
+def translations():
+    """The request's translations, found once per request: Flask-Babel looks up the context, the domain, the
+    locale and its cache key on every call — with 30 texts a page, a sixth of a list page's time."""
+    if not has_request_context():
+        return get_translations()
+    if "_translations" not in g:
+        g._translations = get_translations()
+    return g._translations
+
+
 def init_app(app: Flask) -> None:
-    """Wire Flask-Babel and expose the helpers to templates."""
+    """Wire Flask-Babel and expose the helpers to templates (their texts translated by `translations`)."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  (added by the i18n extension)
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale, score=score,
                                  band=lambda value: band(value, BAND_SETTINGS))
     app.jinja_env.filters["china_time"] = china_time
