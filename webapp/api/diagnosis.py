@@ -38,6 +38,7 @@ class SupplyRead(SQLModel):
     fair: int
     in_region: int
     outside: int
+    capped: bool  # as many matches were read as the diagnosis reads (500): there may be more
     best: list[MatchRead]
 
 
@@ -60,5 +61,5 @@ def diagnosis(challenge_id: int):
         challenge_id=found.challenge.id, suggestions=found.suggestions,
         findings=[FindingRead(code=f.code, message=f.message, field=f.field) for f in found.findings],
         supply=[SupplyRead(kind=s.kind, strong=s.strong, fair=s.fair, in_region=s.in_region, outside=s.outside,
-                           best=[MatchRead(score=m.score, band=m.band, name=m.name, link=m.link,
+                           capped=s.capped, best=[MatchRead(score=m.score, band=m.band, name=m.name, link=m.link,
                                            same_region=m.region_same) for m in s.best]) for s in found.supply])
