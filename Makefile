@@ -51,7 +51,7 @@ bench-limits: setup
 CSL ?= ../shared/data/csl-dev.jsonl
 eval: setup
 	$(BIN)/python -m matching evalsets --csl $(CSL) --out build/eval >/dev/null
-	@for set in keywords title mixed profiles; do \
+	@for set in keywords title mixed profiles topics; do \
 	  echo "### $$set"; \
 	  $(BIN)/python -m matching evaluate --baselines --candidates build/eval/$$set/candidates.jsonl \
 	    --queries build/eval/$$set/queries.jsonl --qrels build/eval/$$set/qrels.jsonl; \

@@ -6,6 +6,10 @@
 - profiles: papers grouped into researchers of 3–8 papers of one discipline; a paper's keywords and
   title as the query must find the researcher who wrote it among all researchers.
 Relevance: the paper (or its author) 3; papers (researchers) of the same discipline 1.
+- topics: topic-level expert finding, the question managers ask ("who works on this topic?"): a fifth of
+  each discipline's papers is held out as challenges (title and keywords); the rest make researchers of up
+  to five papers of one discipline. The challenge's own author is never a candidate, so no exact paper can
+  be found: a researcher of the same discipline is relevant (2), of the same category partly (1).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from collections import defaultdict
 from pathlib import Path
 
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z0-9\-]{1,}")
-SETS = ("keywords", "title", "mixed", "profiles")
+SETS = ("keywords", "title", "mixed", "profiles", "topics")
+TOPIC_PAPERS = 5  # papers per researcher in the topics set
+HELD_OUT = 5  # one paper in five of each discipline becomes a challenge
 
 
 def load_papers(path: str | Path) -> list[dict]:
@@ -32,7 +38,7 @@ def build(papers: list[dict], out: str | Path) -> dict[str, Path]:
     folders = {}
     for name, (candidates, queries, qrels) in {
         "keywords": _keywords(papers), "title": _title(papers), "mixed": _mixed(papers),
-        "profiles": _profiles(papers),
+        "profiles": _profiles(papers), "topics": _topics(papers),
     }.items():
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -107,4 +113,31 @@ def _profiles(papers):
             if discipline == paper["discipline"]:
                 qrels.append({"query": paper["id"], "candidate": rid,
                               "relevance": 3 if author[paper["id"]] == rid else 1})
+    return candidates, queries, qrels
+
+
+def _topics(papers):
+    rng = random.Random(11)
+    by_discipline = defaultdict(list)
+    for paper in papers:
+        by_discipline[paper["discipline"]].append(paper)
+    candidates, held, of = [], [], {}
+    for discipline in sorted(by_discipline):
+        group = sorted(by_discipline[discipline], key=lambda p: p["id"])
+        if len(group) < HELD_OUT + 2:  # too few papers to hold one out and still make a researcher
+            continue
+        rng.shuffle(group)
+        cut = len(group) // HELD_OUT
+        held += [p for p in group[:cut] if p["keywords"]]
+        rest = group[cut:]
+        for start in range(0, len(rest), TOPIC_PAPERS):
+            mine = rest[start:start + TOPIC_PAPERS]
+            rid = f"t{len(candidates)}"
+            candidates.append({"id": rid, "kind": "solver", "documents": [
+                {"title": p["title"], "text": p["abstract"], "date": str(rng.randint(2010, 2024))} for p in mine]})
+            of[rid] = (discipline, mine[0]["category"])
+    queries = [{"id": p["id"], "title": p["title"], "keywords": p["keywords"]} for p in held]
+    qrels = [{"query": p["id"], "candidate": rid, "relevance": 2 if discipline == p["discipline"] else 1}
+             for p in held for rid, (discipline, category) in of.items()
+             if discipline == p["discipline"] or category == p["category"]]
     return candidates, queries, qrels

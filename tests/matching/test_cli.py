@@ -161,13 +161,27 @@ def test_bad_qrels_exit_2(tmp_path, files, capsys):
 
 
 @pytest.mark.skipif(not CSL.exists(), reason="needs ../shared/data/csl-dev.jsonl")
-def test_evalsets_builds_four_sets(tmp_path, capsys):
-    """Does `evalsets` write the four evaluation sets with consistent ids?"""
+def test_evalsets_builds_five_sets(tmp_path, capsys):
+    """Does `evalsets` write the five evaluation sets with consistent ids?"""
     assert main(["evalsets", "--csl", str(CSL), "--out", str(tmp_path)]) == 0
-    for name in ("keywords", "title", "mixed", "profiles"):
+    for name in ("keywords", "title", "mixed", "profiles", "topics"):
         ids = {json.loads(line)["id"] for line in open(tmp_path / name / "candidates.jsonl", encoding="utf-8")}
         judged = {json.loads(line)["candidate"] for line in open(tmp_path / name / "qrels.jsonl", encoding="utf-8")}
         assert judged <= ids
+
+
+@pytest.mark.skipif(not CSL.exists(), reason="needs ../shared/data/csl-dev.jsonl")
+def test_the_topics_set_never_offers_a_challenges_own_paper(tmp_path):
+    """Topic-level expert finding: no challenge paper is among any researcher's documents, and relevance is
+    2 (same discipline) or 1 (same category) only."""
+    main(["evalsets", "--csl", str(CSL), "--out", str(tmp_path)])
+    folder = tmp_path / "topics"
+    queries = [json.loads(line) for line in open(folder / "queries.jsonl", encoding="utf-8")]
+    titles = {d["title"] for line in open(folder / "candidates.jsonl", encoding="utf-8")
+              for d in json.loads(line)["documents"]}
+    assert queries and not {q["title"] for q in queries} & titles
+    grades = {json.loads(line)["relevance"] for line in open(folder / "qrels.jsonl", encoding="utf-8")}
+    assert grades == {1, 2}
 
 
 def test_bad_index_exits_2(tmp_path, files, capsys):
