@@ -256,9 +256,12 @@ def test_a_deadline_addendum_racing_an_award_leaves_one_outcome(shared, server):
     cid = world.challenge("published")
     bid = world.bid(cid)
     owner = world.users["owner"]["token"]
-    later = (dt.date.today() + dt.timedelta(days=120)).isoformat()
-    addendum = (owner, "POST", f"/challenges/{cid}/addenda", {"text": "延期", "deadline": later})
-    answers = race(server, [addendum, (owner, "POST", f"/bids/{bid}/accept", None)] * (N // 2))
+    def addendum(days: int) -> tuple:  # each its own day, so every addendum that lands moves the deadline
+        later = (dt.date.today() + dt.timedelta(days=days)).isoformat()
+        return owner, "POST", f"/challenges/{cid}/addenda", {"text": "延期", "deadline": later}
+
+    accept = (owner, "POST", f"/bids/{bid}/accept", None)
+    answers = race(server, [request for i in range(N // 2) for request in (addendum(120 + i), accept)])
     statuses = Counter(status for status, _body in answers)
     assert set(statuses) <= {200, 201, 409} and statuses[200] == 1, statuses
     assert audited(world, "challenge.awarded") == 1

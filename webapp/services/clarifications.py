@@ -94,11 +94,16 @@ def post_addendum(session: Session, user: Account, challenge_id: int, data: Adde
     if challenge.status != ChallengeStatus.PUBLISHED:
         raise InvalidTransition(_("Addenda are posted while the challenge is published."))
     addendum = Addendum(challenge_id=challenge.id, author_id=user.id, text=data.text)
+    changes: dict = {"updated_at": utcnow()}
     if data.deadline is not None and data.deadline != challenge.deadline:
         addendum.old_deadline, addendum.new_deadline = challenge.deadline, data.deadline
-        advance(session, challenge, ChallengeStatus.PUBLISHED, deadline=data.deadline, updated_at=utcnow())
+        changes["deadline"] = data.deadline
+    # Every addendum, not only one that moves the deadline, is posted only while the challenge is still
+    # published: an award or withdrawal that wins the race makes it a clean 409.
+    advance(session, challenge, ChallengeStatus.PUBLISHED, **changes)
+    if addendum.new_deadline is not None:
         record_event(session, user.id, "challenge.deadline_changed", challenge,
-                     {"deadline": addendum.old_deadline.isoformat()}, {"deadline": data.deadline.isoformat()})
+                     {"deadline": addendum.old_deadline.isoformat()}, {"deadline": addendum.new_deadline.isoformat()})
     session.add(addendum)
     session.flush()
     record_event(session, user.id, "addendum.posted", addendum, None,
