@@ -372,3 +372,8 @@ def test_keyword_boost_lifts_only_candidates_whose_keywords_match():
     boosted = {h.candidate_id: h.score for h in engine.rank(query, k=2)}
     assert boosted["a"] > plain["a"] and boosted["b"] == plain["b"]
     assert engine.rank_queries(candidates[0], [query])[0].score == boosted["a"]
+
+
+def test_scores_are_the_ranking_without_reasons(engine):
+    """scores() gives rank()'s ids and scores, in order."""
+    assert engine.scores(QUERY, k=7) == [(h.candidate_id, h.score) for h in engine.rank(QUERY, k=7)]

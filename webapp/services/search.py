@@ -29,8 +29,8 @@ def require_searchable(q: str) -> None:
 def _relevant(session: Session, corpus: str, q: str, kinds: set[str] | None = None) -> list[int]:
     """Ids of the corpus ranked by the engine for the query's words, best first, noise left out."""
     query = Query(id="search", text=q, keywords=tuple(q.split()))
-    hits = ranking.engine(session, corpus).rank(query, k=SEARCH_DEPTH, kinds=kinds)
-    return [int(h.candidate_id) for h in hits if h.score >= SEARCH_MIN_SCORE]
+    hits = ranking.engine(session, corpus).scores(query, k=SEARCH_DEPTH, kinds=kinds)
+    return [int(candidate) for candidate, score in hits if score >= SEARCH_MIN_SCORE]
 
 
 def _page(ids: list[int], page: int, per_page: int) -> list[int]:
