@@ -5,6 +5,7 @@ from models import (
     audit,
     challenges,
     clarifications,
+    contracts,
     curation,
     dispatch,
     files,
@@ -20,7 +21,7 @@ from models import (
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "clarifications", "curation", "dispatch", "files", "jobs", "membership",
-    "notifications", "profiles", "reviews", "security", "subsidies", "teams",
+    "accounts", "audit", "challenges", "clarifications", "contracts", "curation", "dispatch", "files", "jobs",
+    "membership", "notifications", "profiles", "reviews", "security", "subsidies", "teams",
     "default_url", "make_engine", "new_session",
 ]

@@ -42,7 +42,8 @@ CHALLENGE_TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
     ChallengeStatus.PUBLISHED: frozenset(
         {ChallengeStatus.AWARDED, ChallengeStatus.WITHDRAWN, ChallengeStatus.EXPIRED}
     ),
-    ChallengeStatus.AWARDED: frozenset({ChallengeStatus.IN_PROGRESS}),
+    # completed when every contract is completed or terminated (possibly all terminated before any started)
+    ChallengeStatus.AWARDED: frozenset({ChallengeStatus.IN_PROGRESS, ChallengeStatus.COMPLETED}),
     ChallengeStatus.IN_PROGRESS: frozenset({ChallengeStatus.COMPLETED}),
 }
 

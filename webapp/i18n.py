@@ -126,6 +126,19 @@ DISPATCH_LABELS = {
     "active": ("服务中", "Active"),
     "ended": ("已结束", "Ended"),
 }
+CONTRACT_LABELS = {
+    "proposed": ("待乙方确认", "Awaiting the solver"),
+    "changes_requested": ("乙方要求修改", "Changes requested"),
+    "confirmed": ("履行中", "Under way"),
+    "completed": ("已完成", "Completed"),
+    "terminated": ("已终止", "Terminated"),
+}
+DELIVERABLE_LABELS = {
+    "pending": ("未提交", "Pending"),
+    "reported": ("待验收", "Awaiting acceptance"),
+    "returned": ("已退回", "Returned"),
+    "accepted": ("已验收", "Accepted"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
@@ -134,6 +147,7 @@ TABLES = {
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
+    "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS,
 }
 
 

@@ -15,7 +15,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 from sqlmodel import func, select
 
 from models.accounts import Role, User
@@ -28,7 +27,7 @@ from models.membership import MemberInvitation
 from models.notifications import Notification
 from models.reviews import Review, ReviewAssignment
 from models.subsidies import Subsidy
-from tests.webapp.served import call, gunicorn
+from tests.webapp.served import call
 from tests.webapp.test_curation import EXPERT, add_solver
 from tests.webapp.test_dispatch import ORCHARD, ask, propose
 from tests.webapp.test_reviews import GEARS, expert
@@ -38,13 +37,6 @@ from webapp import db
 from webapp.services import links
 
 N = 12
-
-
-@pytest.fixture
-def server(shared, tmp_path):
-    """gunicorn with 3 workers × 4 threads: up to 12 requests in flight at once."""
-    with gunicorn(shared[0], tmp_path, workers=3, threads=4, secret=shared[1].app.config["SECRET_KEY"]) as (base, _log):
-        yield base
 
 
 def race(base: str, requests: list[tuple[str, str, str, dict | None]]) -> list[tuple[int, dict]]:

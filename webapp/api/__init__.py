@@ -10,6 +10,7 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     challenges,
     clarifications,
     conflicts,
+    contracts,
     curation,
     diagnosis,
     dispatch,

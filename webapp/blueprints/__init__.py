@@ -12,6 +12,7 @@ from webapp.blueprints import (
     challenges,
     clarifications,
     conflicts,
+    contracts,
     curation,
     dashboard,
     dispatch,
@@ -30,6 +31,7 @@ from webapp.blueprints import (
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
     for module in (home, account, registration, organisation, challenges, clarifications, bids, government, profiles,
-                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, reviews, files, admin):
+                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, contracts, reviews, files,
+                   admin):
         app.register_blueprint(module.bp)
     files.allow_uploads(app)

@@ -16,7 +16,17 @@ from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, posted, run_form
 from webapp.fragments import fragments
-from webapp.services import attachments, bidders, clarifications, curation, public, ranking, reviews, subsidies
+from webapp.services import (
+    attachments,
+    bidders,
+    clarifications,
+    contracts,
+    curation,
+    public,
+    ranking,
+    reviews,
+    subsidies,
+)
 from webapp.services import bids as bid_service
 from webapp.services import challenges as service
 from webapp.services.access import can_see_all_bids, can_see_confidential, is_owner
@@ -101,6 +111,7 @@ def detail(challenge_id: int):
         qa=qa,
         can_ask=current_user.has("solver") and bid_service.open_for_bids(challenge),
         **_review_context(session, challenge, bids),
+        **_contract_context(session, challenge),
         **_files_context(session, challenge, bids, [q.id for q in qa.questions],
                          [m.id for m in subsidy.milestones] if subsidy else []),
     )
@@ -117,6 +128,14 @@ def _files_context(session, challenge, bids, qa_ids: list[int], milestone_ids: l
             "milestone_files": attachments.on_page(session, current_user, AttachmentKind.MILESTONE, milestone_ids)
             if evidence else {},
             "files_open": challenge.status.value in ("draft", "rejected", "published")}
+
+
+def _contract_context(session, challenge) -> dict:
+    """The challenge's contracts this reader is party to (all for its enterprise and government), and the
+    accepted bids whose contract its enterprise has yet to propose."""
+    rows = contracts.contracts_of_challenge(session, current_user, challenge)
+    return {"contract_rows": [contracts.read(session, c, challenge) for c in rows],
+            "awaiting_contract": contracts.awaiting_contract(session, current_user, challenge)}
 
 
 def _review_context(session, challenge, bids) -> dict:

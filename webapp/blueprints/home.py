@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models.challenges import Bid, Challenge, ChallengeStatus
 from models.profiles import Achievement, Profile
 from webapp import db
 from webapp.i18n import LANGUAGES
 from webapp.services import curation
+from webapp.services.public import NAMED_AFTER_AWARD
 from webapp.services.workbench import workbench
 
 bp = Blueprint("home", __name__)
@@ -23,7 +24,7 @@ def index():
     session_ = db.session()
     counts = {
         "published": select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED),
-        "awarded": select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.AWARDED),
+        "awarded": select(func.count()).select_from(Challenge).where(col(Challenge.status).in_(NAMED_AFTER_AWARD)),
         "bids": select(func.count()).select_from(Bid),
         "profiles": select(func.count()).select_from(Profile),
         "achievements": select(func.count()).select_from(Achievement),

@@ -20,6 +20,7 @@ from models.validation import with_check_character
 from webapp.demo import people
 from webapp.demo.assistance import load_assistance
 from webapp.demo.cast import COUNTIES, ENTERPRISES, TRANSFER_INSTITUTIONS, UNIVERSITIES
+from webapp.demo.contracts import load_contracts
 from webapp.demo.review_stage import load_review_stage, load_teams_and_files
 from webapp.demo.topic import Topic
 from webapp.demo.topics_digital import TOPICS as DIGITAL
@@ -123,6 +124,7 @@ def load(session: Session) -> dict[str, int]:
         [c.id for c in challenges], TOPICS, strict=True)), commissioner_topic(1)))
     builder.counts.update(load_teams_and_files(session, builder.rng))
     builder.counts.update(load_review_stage(session, builder.rng, government))
+    builder.counts.update(load_contracts(session))
     _membership_queues(builder)
     session.add(AuditEvent(actor_id=None, action="demo.loaded", entity="demo", entity_id=0,
                            after=dict(builder.counts)))

@@ -33,15 +33,17 @@ def allowed(transitions: dict[Any, frozenset], now: StrEnum, to: StrEnum) -> boo
 
 
 def advance(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEnum], status_column: str = "status",
-            **values: Any) -> None:
-    """Write `values` to `row` only if its status in the database is still `expected`; else ChangedMeanwhile."""
-    if not advanced(session, row, expected, status_column, **values):
+            *, unchanged: dict[str, Any] | None = None, **values: Any) -> None:
+    """Write `values` to `row` only if its status in the database is still `expected` (and the `unchanged`
+    columns still hold those values); else ChangedMeanwhile."""
+    if not advanced(session, row, expected, status_column, unchanged=unchanged, **values):
         raise ChangedMeanwhile(_("Someone else changed this just now; reload the page to see its current state."))
 
 
 def advanced(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEnum], status_column: str = "status",
-             **values: Any) -> bool:
-    """Write `values` to `row` if its status in the database is still `expected`; whether it was.
+             *, unchanged: dict[str, Any] | None = None, **values: Any) -> bool:
+    """Write `values` to `row` if its status in the database is still `expected` (and the `unchanged` columns
+    still hold those values: the version a reader saw); whether it was.
 
     The row object is brought up to date without being marked dirty, so no second UPDATE follows.
     """
@@ -49,7 +51,8 @@ def advanced(session: Session, row: SQLModel, expected: StrEnum | Iterable[StrEn
     sources = sorted(s.value for s in ((expected,) if isinstance(expected, StrEnum) else expected))
     stored = {key: getattr(value, "value", value) for key, value in values.items()}
     statement = (update(model).where(model.id == row.id,  # type: ignore[attr-defined]
-                                     getattr(model, status_column).in_(sources))
+                                     getattr(model, status_column).in_(sources),
+                                     *(getattr(model, key) == value for key, value in (unchanged or {}).items()))
                  .values(**stored).execution_options(synchronize_session=False))
     if session.exec(statement).rowcount != 1:  # type: ignore[call-overload]
         return False

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from models.accounts import Organisation, OrgStatus, User
 from models.challenges import OPEN_BID_STATUSES, Bid, BidStatus, Challenge, ChallengeStatus
 from models.clarifications import Question, QuestionStatus
+from models.contracts import Contract, ContractStatus, Deliverable, DeliverableStatus
 from models.curation import CuratorDecision, Invitation, InvitationStatus
 from models.dispatch import Dispatch, DispatchRequest, RequestStatus, is_live
 from models.profiles import Document as ProfileDocument
@@ -81,7 +82,58 @@ def _enterprise(session: Session, user: Account) -> list[Item]:
             Challenge, Challenge.id == Review.challenge_id).where(
             Challenge.owner_id == user.id, Review.status == ReviewStatus.PROPOSED)), "/challenges/mine"),
         Item(_("Milestones to report"), _count(session, milestones), "/challenges/mine"),
+        *_enterprise_contracts(session, user),
     ]
+
+
+def _enterprise_contracts(session: Session, user: Account) -> list[Item]:
+    """After the award: accepted bids still without a contract, terms the solver wants changed, milestones
+    reported and waiting for acceptance."""
+    drawn = select(Contract.bid_id)
+    awaiting = session.exec(select(Challenge.id, Challenge.title).join(Bid, Bid.challenge_id == Challenge.id).where(
+        Challenge.owner_id == user.id, Bid.status == BidStatus.ACCEPTED, col(Bid.id).not_in(drawn),
+        col(Challenge.status).in_((ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)))).all()
+    changes = _contracts(session, (Challenge.owner_id == user.id, Contract.status == ContractStatus.CHANGES_REQUESTED))
+    reported = session.exec(_with_deliverables(select(Contract.id, Challenge.title, Deliverable.title)).where(
+        Challenge.owner_id == user.id, Deliverable.status == DeliverableStatus.REPORTED,
+        Contract.status == ContractStatus.CONFIRMED).order_by(col(Deliverable.reported_at))).all()
+    return [
+        Item(_("Accepted bids awaiting a contract"), len(awaiting), "/challenges/mine",
+             [(t, f"/challenges/{c}#contracts") for c, t in awaiting[:5]]),
+        Item(_("Contract terms the solver asked to change"), len(changes), "/contracts",
+             [(t, f"/contracts/{c}/edit") for c, t in changes[:5]]),
+        Item(_("Delivered milestones to accept"), len(reported), "/contracts",
+             [(f"{t} · {m}", f"/contracts/{c}#milestones") for c, t, m in reported[:5]]),
+    ]
+
+
+def _solver_contracts(session: Session, user: Account) -> list[Item]:
+    """Terms to confirm, and milestones of confirmed contracts to deliver (the next one of each contract)."""
+    proposed = _contracts(session, (Contract.solver_id == user.id, Contract.status == ContractStatus.PROPOSED))
+    open_items = session.exec(_with_deliverables(select(Contract.id, Challenge.title, Deliverable)).where(
+        Contract.solver_id == user.id, Contract.status == ContractStatus.CONFIRMED,
+        Deliverable.status != DeliverableStatus.ACCEPTED).order_by(col(Deliverable.position))).all()
+    first: dict[int, tuple[str, Deliverable]] = {}
+    for contract, title, item in open_items:
+        first.setdefault(contract, (title, item))
+    next_items = {c: (t, d) for c, (t, d) in first.items() if d.status != DeliverableStatus.REPORTED}
+    return [
+        Item(_("Contract terms to confirm"), len(proposed), "/contracts",
+             [(t, f"/contracts/{c}") for c, t in proposed[:5]]),
+        Item(_("Milestones to deliver"), len(next_items), "/contracts",
+             [(Markup("{} · {} · {}").format(t, d.title, day(d.due)), f"/contracts/{c}#milestones")
+              for c, (t, d) in sorted(next_items.items(), key=lambda pair: pair[1][1].due)[:5]]),
+    ]
+
+
+def _with_deliverables(statement):
+    return statement.join(Challenge, Challenge.id == Contract.challenge_id).join(
+        Deliverable, Deliverable.contract_id == Contract.id)
+
+
+def _contracts(session: Session, where: tuple) -> list[tuple[int, str]]:
+    return list(session.exec(select(Contract.id, Challenge.title).join(
+        Challenge, Challenge.id == Contract.challenge_id).where(*where).order_by(col(Contract.updated_at))).all())
 
 
 def _solver(session: Session, user: Account) -> list[Item]:
@@ -99,6 +151,7 @@ def _solver(session: Session, user: Account) -> list[Item]:
         Item(_("Team bids to confirm"), _count(session, team), "/bids/mine#teams"),
         Item(_("My open bids"), sum(by_status.get(s, 0) for s in OPEN_BID_STATUSES), "/bids/mine"),
         Item(_("My accepted bids"), by_status.get(BidStatus.ACCEPTED, 0), "/bids/mine"),
+        *_solver_contracts(session, user),
         *_reviewer(session, user),
     ]
 

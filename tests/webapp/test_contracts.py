@@ -1,0 +1,202 @@
+"""Contracts after the award: proposed by the enterprise, confirmed by the solver, delivered milestone by
+milestone; the challenge goes in progress and then completed; every refusal writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from models.challenges import Bid, BidStatus
+from models.contracts import Contract, Deliverable
+from webapp import db
+
+
+def day(offset: int) -> str:
+    """A day counted from today, as the API takes it."""
+    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
+
+
+def terms(**overrides) -> dict:
+    """Terms of a 600,000-yuan contract in two milestones."""
+    return {"price": 600000, "start_date": day(0), "end_date": day(180),
+            "milestones": [{"title": "样机交付", "indicators": "热导率 ≥ 400 W/m·K", "amount": 200000, "due": day(60)},
+                           {"title": "产线验证", "indicators": "良率 ≥ 95%", "amount": 400000, "due": day(170)}],
+            **overrides}
+
+
+def accepted_bid(world) -> tuple[int, int]:
+    """An awarded challenge and its accepted bid."""
+    cid = world.challenge("awarded")
+    with world.app.app_context():
+        bid = db.session().exec(select(Bid).where(Bid.challenge_id == cid, Bid.status == BidStatus.ACCEPTED)).one()
+        return cid, bid.id
+
+
+def propose(world, bid: int, body: dict | None = None, nick: str = "owner"):
+    """Propose a contract through the API."""
+    return world.api(nick, "POST", f"/bids/{bid}/contract", body or terms())
+
+
+@pytest.fixture
+def proposed(world) -> tuple[int, dict]:
+    """A challenge and its proposed contract."""
+    cid, bid = accepted_bid(world)
+    response = propose(world, bid)
+    assert response.status_code == 201, response.json
+    return cid, response.json
+
+
+@pytest.fixture
+def confirmed(world, proposed) -> tuple[int, dict]:
+    """A challenge and its confirmed contract."""
+    cid, contract = proposed
+    response = world.api("solver", "POST", f"/contracts/{contract['id']}/confirm", {"revision": 1})
+    assert response.status_code == 200, response.json
+    return cid, response.json
+
+
+def challenge_status(world, cid: int) -> str:
+    """The challenge's status as its owner reads it."""
+    return world.api("owner", "GET", f"/challenges/{cid}").json["status"]
+
+
+def milestone(world, contract: dict, index: int, action: str, nick: str, text: str | None = None):
+    """Report, accept or return a milestone through the API."""
+    path = f"/contracts/{contract['id']}/milestones/{contract['milestones'][index]['id']}/{action}"
+    return world.api(nick, "POST", path, {"text": text} if text else None)
+
+
+def test_the_enterprise_proposes_and_the_solver_is_told(world, proposed):
+    """Does a proposal store the terms in order and notify the solver?"""
+    _cid, contract = proposed
+    assert contract["status"] == "proposed" and contract["revision"] == 1 and contract["price"] == 600000
+    assert [(m["position"], m["title"], m["status"]) for m in contract["milestones"]] == [
+        (1, "样机交付", "pending"), (2, "产线验证", "pending")]
+    assert world.api("solver", "GET", "/notifications").json["items"][0]["kind"] == "contract.proposed"
+    assert world.api("solver", "GET", "/contracts").json["items"][0]["id"] == contract["id"]
+
+
+@pytest.mark.parametrize("body, field", [
+    (terms(price=500000), "milestones"),  # milestone money above the price
+    (terms(end_date=day(-1)), "end_date"),
+    (terms(milestones=[]), "milestones"),
+    (terms(milestones=[{"title": "样机", "amount": 1, "due": day(400)}]), "milestones"),  # outside the period
+    (terms(milestones=[{"title": " ", "amount": 1, "due": day(5)}]), "milestones.0.title"),
+    (terms(milestones=[{"title": "A", "amount": 1, "due": day(50)}, {"title": "B", "amount": 1, "due": day(5)}]),
+     "milestones"),
+])
+def test_bad_terms_are_refused_and_write_nothing(world, app, body, field):
+    """Payments above the price, an end before the start, no milestone, one due outside the period, a blank
+    title, milestones out of order: 422 naming the field, no contract stored."""
+    _cid, bid = accepted_bid(world)
+    response = propose(world, bid, body)
+    assert response.status_code == 422 and field in response.json["error"]["fields"], response.json
+    with app.app_context():
+        assert db.session().exec(select(Contract)).first() is None
+        assert db.session().exec(select(Deliverable)).first() is None
+
+
+def test_only_the_owner_proposes_and_only_once(world, proposed):
+    """Another enterprise does not know the bid; the solver may not propose; a second proposal is a 409."""
+    cid, contract = proposed
+    bid = contract["bid_id"]
+    assert propose(world, bid, nick="solver").status_code == 403
+    assert propose(world, bid, nick="government").status_code == 403
+    assert propose(world, bid).status_code == 409
+    for outsider in ("other_enterprise", "other_solver", "manager"):
+        assert world.api(outsider, "GET", f"/contracts/{contract['id']}").status_code == 404
+        assert world.api(outsider, "GET", "/contracts").json["items"] == []
+    assert challenge_status(world, cid) == "awarded"
+
+
+def test_a_bid_not_accepted_gets_no_contract(world):
+    """A contract is for an accepted bid of an awarded challenge only."""
+    cid = world.challenge("published")
+    bid = world.bid(cid)
+    assert propose(world, bid).status_code == 409
+
+
+def test_confirming_starts_the_work(world, confirmed):
+    """The solver's confirmation moves the challenge to in progress and tells the enterprise."""
+    cid, contract = confirmed
+    assert contract["status"] == "confirmed" and contract["confirmed_at"]
+    assert challenge_status(world, cid) == "in_progress"
+    assert world.api("owner", "GET", "/notifications").json["items"][0]["kind"] == "contract.confirmed"
+
+
+def test_a_confirmation_of_an_old_revision_is_refused(world, proposed):
+    """The solver asks for changes, the enterprise revises; confirming revision 1 is a 409, revision 2 works."""
+    _cid, contract = proposed
+    cid = contract["id"]
+    asked = world.api("solver", "POST", f"/contracts/{cid}/request-changes", {"text": "首付比例太低"})
+    assert asked.json["status"] == "changes_requested" and asked.json["change_note"] == "首付比例太低"
+    revised = world.api("owner", "PUT", f"/contracts/{cid}", terms(price=650000))
+    assert revised.status_code == 200 and revised.json["revision"] == 2 and revised.json["status"] == "proposed"
+    assert len(revised.json["milestones"]) == 2
+    stale = world.api("solver", "POST", f"/contracts/{cid}/confirm", {"revision": 1})
+    assert stale.status_code == 409
+    assert world.api("solver", "POST", f"/contracts/{cid}/confirm", {"revision": 2}).json["status"] == "confirmed"
+    assert world.api("owner", "PUT", f"/contracts/{cid}", terms()).status_code == 409  # confirmed terms stay
+
+
+def test_roles_are_checked_at_each_step(world, proposed):
+    """The enterprise cannot confirm, the solver cannot revise or terminate, government only reads."""
+    _cid, contract = proposed
+    cid = contract["id"]
+    assert world.api("owner", "POST", f"/contracts/{cid}/confirm", {"revision": 1}).status_code == 403
+    assert world.api("solver", "PUT", f"/contracts/{cid}", terms()).status_code == 403
+    assert world.api("solver", "POST", f"/contracts/{cid}/terminate", {"text": "不做了"}).status_code == 403
+    assert world.api("government", "GET", f"/contracts/{cid}").status_code == 200
+    assert world.api("government", "POST", f"/contracts/{cid}/confirm", {"revision": 1}).status_code == 403
+
+
+def test_milestones_are_delivered_in_order_and_the_last_completes_everything(world, confirmed):
+    """Report → return → report → accept, then the second; the contract and the challenge complete."""
+    cid, contract = confirmed
+    assert milestone(world, contract, 1, "report", "solver", "提前完成").status_code == 409  # out of order
+    assert milestone(world, contract, 0, "accept", "owner").status_code == 409  # not reported
+    assert milestone(world, contract, 0, "report", "solver", "样机已交付，附测试报告").json["status"] == "reported"
+    assert milestone(world, contract, 0, "report", "solver", "再报一次").status_code == 409
+    returned = milestone(world, contract, 0, "return", "owner", "缺少第三方检测报告")
+    assert returned.json["status"] == "returned" and returned.json["return_reason"] == "缺少第三方检测报告"
+    assert milestone(world, contract, 0, "report", "solver", "补充了检测报告").status_code == 200
+    assert milestone(world, contract, 0, "accept", "solver").status_code == 403
+    assert milestone(world, contract, 0, "accept", "owner").json["status"] == "accepted"
+    assert milestone(world, contract, 0, "accept", "owner").status_code == 409  # once
+    assert milestone(world, contract, 1, "report", "solver", "产线验证完成").status_code == 200
+    assert challenge_status(world, cid) == "in_progress"
+    assert milestone(world, contract, 1, "accept", "owner").status_code == 200
+    done = world.api("solver", "GET", f"/contracts/{contract['id']}").json
+    assert done["status"] == "completed" and done["accepted_amount"] == 600000
+    assert challenge_status(world, cid) == "completed"
+
+
+def test_termination_ends_the_contract_and_the_challenge(world, confirmed):
+    """Terminating the only contract completes the challenge's contract phase; nothing more is reported."""
+    cid, contract = confirmed
+    ended = world.api("owner", "POST", f"/contracts/{contract['id']}/terminate", {"text": "技术路线不可行"})
+    assert ended.json["status"] == "terminated" and ended.json["end_reason"] == "技术路线不可行"
+    assert challenge_status(world, cid) == "completed"
+    assert milestone(world, contract, 0, "report", "solver", "交付").status_code == 409
+    again = world.api("owner", "POST", f"/contracts/{contract['id']}/terminate", {"text": "再次终止"})
+    assert again.status_code == 409
+    blank = world.api("owner", "POST", f"/contracts/{contract['id']}/terminate", {"text": "  "})
+    assert blank.status_code == 422
+
+
+def test_a_parallel_award_completes_when_every_contract_ended(world):
+    """赛马制 with two accepted bids: the challenge completes only when both contracts have ended."""
+    from tests.webapp.test_curation import EXPERT, add_solver
+    cid = world.challenge("published", max_awards=2)
+    add_solver(world, "second", "第二大学", EXPERT)
+    bids = [world.bid(cid), world.bid(cid, "second")]
+    assert world.api("owner", "POST", f"/challenges/{cid}/award", {"bid_ids": bids}).status_code == 200
+    first = propose(world, bids[0]).json
+    second = propose(world, bids[1]).json
+    assert world.api("solver", "POST", f"/contracts/{first['id']}/confirm", {"revision": 1}).status_code == 200
+    world.api("owner", "POST", f"/contracts/{first['id']}/terminate", {"text": "进度落后"})
+    assert challenge_status(world, cid) == "in_progress"
+    world.api("owner", "POST", f"/contracts/{second['id']}/terminate", {"text": "另一方已放弃"})
+    assert challenge_status(world, cid) == "completed"

@@ -1,0 +1,72 @@
+"""Demo contracts after the award, in every state, made through the real services as the parties would.
+
+Each awarded (or in-progress) challenge's accepted bids, in order of challenge id, take the next state of PLAN;
+a challenge already in progress gets a confirmed contract with an overdue milestone. One accepted bid is left
+without a contract, so its enterprise sees the bid awaiting one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from models.accounts import User
+from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
+from models.contracts import ContractTerms, DeliverableIn
+from webapp.demo.assistance import MILESTONE_NAMES, account
+from webapp.services import contracts
+
+PLAN = ("completed", "under_way", "proposed", "changes_requested", "completed", "terminated", "none")
+
+
+def load_contracts(session: Session) -> dict[str, int]:
+    """Contracts for the demo's accepted bids; returns how many were made."""
+    rows = session.exec(select(Bid, Challenge).join(Challenge, Challenge.id == Bid.challenge_id).where(
+        Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(
+            (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS))).order_by(col(Challenge.id), col(Bid.id)))
+    made, plan = 0, iter(PLAN)
+    rows = [(bid, challenge, challenge.status) for bid, challenge in rows]  # as loaded: confirming moves them
+    for bid, challenge, status in rows:
+        state = "overdue" if status == ChallengeStatus.IN_PROGRESS else next(plan, "none")
+        if state != "none":
+            _contract(session, bid, challenge, state)
+            made += 1
+    return {"contracts": made}
+
+
+def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> None:
+    owner = account(session, session.get(User, challenge.owner_id))
+    solver = account(session, session.get(User, bid.solver_id))
+    ago = {"completed": 200, "terminated": 120, "overdue": 150}.get(state, 20)
+    contract = contracts.propose(session, owner, bid.id, _terms(bid, challenge, dt.date.today()
+                                                                - dt.timedelta(days=ago)))
+    if state == "changes_requested":
+        contracts.request_changes(session, solver, contract.id,
+                                  "首期付款比例请提高到40%，并把中试验证的期限延后一个月。")
+        return
+    if state == "proposed":
+        return
+    contracts.confirm(session, solver, contract.id, contract.revision)
+    items = contracts.deliverables(session, contract)
+    if state == "terminated":
+        contracts.terminate(session, owner, contract.id, "揭榜方核心成员离职，双方协商一致终止合同。")
+        return
+    done = {"completed": len(items), "under_way": 1, "overdue": 0}[state]
+    for item in items[:done]:
+        contracts.report(session, solver, contract.id, item.id, f"{item.title}已完成，检测报告与现场验证记录已提交。")
+        contracts.accept(session, owner, contract.id, item.id)
+    if state == "under_way":
+        contracts.report(session, solver, contract.id, items[1].id, "中试线已连续运行30天，指标达到合同要求。")
+
+
+def _terms(bid: Bid, challenge: Challenge, start: dt.date) -> ContractTerms:
+    """Three milestones in the bid's duration, paying 30/40/30 % of its price."""
+    end = start + dt.timedelta(days=bid.duration_days)
+    parts = [bid.price * int(share * 100) // 100 // 10_000 * 10_000 for _name, share in MILESTONE_NAMES]
+    parts[-1] = bid.price - sum(parts[:-1])
+    keyword = challenge.keywords[0] if challenge.keywords else challenge.title
+    return ContractTerms(price=bid.price, start_date=start, end_date=end, milestones=[
+        DeliverableIn(title=name, indicators=f"{keyword}：达到榜单技术指标并经第三方检测", amount=part,
+                      due=start + dt.timedelta(days=bid.duration_days * (i + 1) // len(MILESTONE_NAMES)))
+        for i, ((name, _share), part) in enumerate(zip(MILESTONE_NAMES, parts, strict=True))])
