@@ -48,6 +48,52 @@ CHALLENGE_TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
 }
 
 EDITABLE_STATUSES = frozenset({ChallengeStatus.DRAFT, ChallengeStatus.REJECTED})
+MAX_INDICATORS = 10
+
+
+class IpArrangement(StrEnum):
+    """Who will own the result's intellectual property (知识产权归属)."""
+
+    NEGOTIABLE = "negotiable"
+    ASSIGNMENT = "assignment"  # 转让: the enterprise owns it
+    LICENCE = "licence"  # 许可: the solver keeps it and licenses the enterprise
+    JOINT = "joint"  # 共有
+
+
+class Indicator(SQLModel):
+    """A technical indicator (技术指标) a result must show: 热导率 ≥ 400 W/m·K, measured by the laser flash method."""
+
+    name: str = Field(min_length=1, max_length=100)
+    target: str = Field(min_length=1, max_length=100)
+    unit: str = Field(default="", max_length=40)
+    method: str = Field(default="", max_length=500)
+    confidential: bool = False  # shown only to those who may read the confidential details
+
+    _text = field_validator("name", "target")(non_blank)
+
+    @field_validator("unit", "method")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+def parse_indicators(value: object) -> object:
+    """Indicators as a list, or as text (an import cell): `name|target|unit|method` items separated by ';'."""
+    if not isinstance(value, str):
+        return value
+    items = []
+    for part in value.replace("；", ";").split(";"):
+        if part.strip():
+            cells = [c.strip() for c in part.split("|")] + ["", "", ""]
+            items.append({"name": cells[0], "target": cells[1], "unit": cells[2], "method": cells[3]})
+    return items
+
+
+def unique_indicators(value: list[Indicator] | None) -> list[Indicator] | None:
+    """Each indicator named once."""
+    if value is not None and len({i.name for i in value}) != len(value):
+        raise ValueError("each indicator is named once")
+    return value
 
 
 class ChallengeBase(SQLModel):
@@ -66,6 +112,9 @@ class ChallengeBase(SQLModel):
     confidential_details: str = Field(
         default="", max_length=20000, sa_column=Column(Text, nullable=False)
     )
+    acceptance_criteria: str = Field(default="", max_length=5000, sa_column=Column(Text, nullable=False))
+    trl: int = Field(default=0, ge=0, le=9)  # technology readiness level sought (1–9); 0: not stated
+    ip_arrangement: IpArrangement = Field(default=IpArrangement.NEGOTIABLE, sa_type=enum_type(IpArrangement))
 
 
 class Challenge(ChallengeBase, table=True):
@@ -80,6 +129,7 @@ class Challenge(ChallengeBase, table=True):
                             "region", "status", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
+    indicators: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owner_id: int = Field(foreign_key="user.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     status: ChallengeStatus = Field(
@@ -96,6 +146,10 @@ class Challenge(ChallengeBase, table=True):
 
 class ChallengeInput(ChallengeBase):
     """Shared validation of challenge input."""
+
+    indicators: list[Indicator] = Field(default_factory=list, max_length=MAX_INDICATORS)
+    _indicators = field_validator("indicators", mode="before")(parse_indicators)
+    _unique = field_validator("indicators")(unique_indicators)
 
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
@@ -123,7 +177,13 @@ class ChallengeUpdate(SQLModel):
     confidential_details: str | None = Field(default=None, max_length=20000)
     anonymous: bool | None = None
     max_awards: int | None = Field(default=None, ge=1, le=10)
+    indicators: list[Indicator] | None = Field(default=None, max_length=MAX_INDICATORS)
+    acceptance_criteria: str | None = Field(default=None, max_length=5000)
+    trl: int | None = Field(default=None, ge=0, le=9)
+    ip_arrangement: IpArrangement | None = None
 
+    _indicators = field_validator("indicators", mode="before")(parse_indicators)
+    _unique = field_validator("indicators")(unique_indicators)
     _title = field_validator("title", "summary", "description")(non_blank)
     _kw = field_validator("keywords", mode="before")(clean_keywords)
     _iso = field_validator("deadline", mode="before")(iso_date)
@@ -148,6 +208,10 @@ class ChallengeRead(SQLModel):
     organisation_id: int
     published_at: dt.datetime | None
     max_awards: int
+    indicators: list[Indicator] = []  # the confidential ones only for those who may read confidential details
+    acceptance_criteria: str = ""
+    trl: int = 0
+    ip_arrangement: IpArrangement = IpArrangement.NEGOTIABLE
     confidential_details: str | None = None
 
 

@@ -139,6 +139,24 @@ DELIVERABLE_LABELS = {
     "returned": ("已退回", "Returned"),
     "accepted": ("已验收", "Accepted"),
 }
+TRL_LABELS = {  # 技术就绪度 after GB/T 22900
+    "0": ("未说明", "Not stated"),
+    "1": ("1 基本原理清晰", "1 Basic principles observed"),
+    "2": ("2 形成技术方案", "2 Technology concept formulated"),
+    "3": ("3 关键功能实验室验证", "3 Proof of concept in the laboratory"),
+    "4": ("4 部件实验室验证", "4 Components validated in the laboratory"),
+    "5": ("5 相关环境中验证", "5 Validated in a relevant environment"),
+    "6": ("6 样机在相关环境中演示", "6 Prototype demonstrated in a relevant environment"),
+    "7": ("7 实际环境中示范运行", "7 Prototype demonstrated in operation"),
+    "8": ("8 定型与试生产", "8 System complete and qualified"),
+    "9": ("9 批量生产应用", "9 Proven in production"),
+}
+IP_LABELS = {
+    "negotiable": ("协商确定", "To be agreed"),
+    "assignment": ("成果归企业所有（转让）", "Owned by the enterprise (assignment)"),
+    "licence": ("揭榜方保留，许可企业使用", "Kept by the solver, licensed to the enterprise"),
+    "joint": ("双方共有", "Owned jointly"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
@@ -147,7 +165,7 @@ TABLES = {
     "milestone": MILESTONE_LABELS, "request": REQUEST_LABELS, "proposal": PROPOSAL_LABELS,
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
-    "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS,
+    "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS, "trl": TRL_LABELS, "ip": IP_LABELS,
 }
 
 

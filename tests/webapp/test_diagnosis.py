@@ -29,9 +29,18 @@ def test_a_vague_draft_is_told_what_solvers_will_miss(world):
     vague = world.challenge("draft", **VAGUE)
     body = world.api("owner", "GET", f"/challenges/{vague}/diagnosis").json
     assert codes(body) == {"short", "indicator", "acceptance", "absent"}
-    assert {f["field"] for f in body["findings"]} == {"description", "keywords"}
+    assert {f["field"] for f in body["findings"]} == {"description", "indicator_name_1", "acceptance_criteria",
+                                                      "keywords"}
     complete = world.challenge("draft", **COMPLETE)
     assert codes(world.api("owner", "GET", f"/challenges/{complete}/diagnosis").json) == set()
+
+
+def test_structured_indicators_and_criteria_count_as_stated(world):
+    """Indicators and acceptance criteria given in their own fields satisfy the diagnosis even when the text
+    has no number in it."""
+    stated = world.challenge("draft", **VAGUE, indicators=[{"name": "齿形误差", "target": "≤ 3", "unit": "μm"}],
+                             acceptance_criteria="第三方计量机构出具检测报告")
+    assert codes(world.api("owner", "GET", f"/challenges/{stated}/diagnosis").json) == {"short", "absent"}
 
 
 def test_supply_counts_bands_and_hides_names_from_the_enterprise(world):

@@ -29,6 +29,7 @@ def challenge_read(challenge: Challenge, readable: set | None = None) -> Challen
         readable = confidential_readable(db.session(), current_user, [challenge])
     if challenge.id not in readable:
         read.confidential_details = None
+        read.indicators = [i for i in read.indicators if not i.confidential]
     return read
 
 

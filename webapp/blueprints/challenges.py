@@ -9,12 +9,12 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models.accounts import Role
-from models.challenges import ChallengeCreate, ChallengeSearch, ChallengeUpdate
+from models.challenges import MAX_INDICATORS, ChallengeCreate, ChallengeSearch, ChallengeUpdate
 from models.common import TechField
 from models.files import AttachmentKind
 from webapp import db
 from webapp.auth import roles_required
-from webapp.blueprints.forms import form_status, posted, run_form
+from webapp.blueprints.forms import form_status, posted, row_errors, run_form
 from webapp.fragments import fragments
 from webapp.services import (
     attachments,
@@ -35,6 +35,7 @@ from webapp.services.search import require_searchable
 from webapp.validation import parse
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+INDICATOR_FIELDS = ("name", "target", "unit", "method")
 
 
 @bp.route("/")
@@ -158,8 +159,7 @@ def new():
             flash(_("Draft saved. Submit it for review when it is ready."))
             return redirect(url_for(".detail", challenge_id=challenge.id))
     values = request.form if request.method == "POST" else {"max_awards": "1"}
-    return render_template("challenges/form.html", values=values, errors=errors,
-                           challenge=None), form_status(errors)
+    return _form(values, errors, None)
 
 
 @bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
@@ -176,8 +176,7 @@ def edit(challenge_id: int):
         if updated is not None:
             flash(_("Changes saved."))
             return redirect(url_for(".detail", challenge_id=challenge_id))
-    return render_template("challenges/form.html", values=values, errors=errors,
-                           challenge=challenge), form_status(errors)
+    return _form(values, errors, challenge)
 
 
 @bp.route("/<int:challenge_id>/<any(submit, withdraw):action>", methods=["POST"])
@@ -203,16 +202,31 @@ def accept_terms(challenge_id: int):
     return redirect(url_for(".detail", challenge_id=challenge_id))
 
 
+def _form(values, errors: dict[str, str], challenge):
+    """The challenge form, its indicator rows' errors named after their inputs."""
+    named = row_errors(errors, "indicators", "indicator", {"indicators": "indicator_name_1"})
+    return render_template("challenges/form.html", values=values, errors=named, challenge=challenge,
+                           indicator_rows=MAX_INDICATORS), form_status(errors)
+
+
 def _posted() -> dict:
-    """The challenge form as posted; an empty number of parallel awards means one."""
-    values = posted("anonymous")
+    """The challenge form as posted: an empty number of parallel awards means one; the indicator rows filled in
+    become the list of indicators (blank rows skipped)."""
+    values = {k: v for k, v in posted("anonymous").items() if not k.startswith("indicator_")}
     if not str(values.get("max_awards", "")).strip():
         values["max_awards"] = 1
+    values["indicators"] = []
+    for i in range(1, MAX_INDICATORS + 1):
+        row = {name: request.form.get(f"indicator_{name}_{i}", "").strip() for name in INDICATOR_FIELDS}
+        if any(row.values()):
+            values["indicators"].append({**row, "confidential": f"indicator_confidential_{i}" in request.form})
     return values
 
 
 def _values_of(challenge) -> dict[str, str]:
-    """A stored challenge as form values."""
-    data = challenge.model_dump(mode="json")
+    """A stored challenge as form values, its indicators as numbered rows."""
+    data = challenge.model_dump(mode="json", exclude={"indicators"})
     data["keywords"] = ", ".join(challenge.keywords)
+    for i, item in enumerate(challenge.indicators, start=1):
+        data |= {f"indicator_{name}_{i}": item.get(name, "") for name in (*INDICATOR_FIELDS, "confidential")}
     return data

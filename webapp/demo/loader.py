@@ -21,6 +21,7 @@ from webapp.demo import people
 from webapp.demo.assistance import load_assistance
 from webapp.demo.cast import COUNTIES, ENTERPRISES, TRANSFER_INSTITUTIONS, UNIVERSITIES
 from webapp.demo.contracts import load_contracts
+from webapp.demo.needs import NEEDS
 from webapp.demo.review_stage import load_review_stage, load_teams_and_files
 from webapp.demo.topic import Topic
 from webapp.demo.topics_digital import TOPICS as DIGITAL
@@ -261,7 +262,7 @@ def _challenge(b: DemoBuilder, topic: Topic, owner: User, status: ChallengeStatu
         deadline=b.today + dt.timedelta(days=b.rng.randint(30, 180)),
         region=b.session.get(Organisation, owner.organisation_id).region,
         confidential_details=topic.confidential, owner_id=owner.id, organisation_id=owner.organisation_id,
-        status=status, created_at=created, updated_at=created)
+        status=status, created_at=created, updated_at=created, **NEEDS.get(topic.title, {}))
     if status not in (ChallengeStatus.DRAFT, ChallengeStatus.WITHDRAWN):
         challenge.submitted_at = created + dt.timedelta(days=1)
     if status in (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS):

@@ -104,12 +104,13 @@ def findings(challenge: Challenge) -> list[Finding]:
         found.append(Finding("short", _("The description is short (%(n)s characters): say what exists today, what "
                                         "is wanted and under which conditions.", n=len(challenge.description.strip())),
                              "description"))
-    if not INDICATOR.search(text):
+    if not challenge.indicators and not INDICATOR.search(text):
         found.append(Finding("indicator", _("No measurable technical indicator (a target value with its unit, such "
-                                            "as 热导率 ≥ 400 W/m·K or 良率 95%)."), "description"))
-    if not ACCEPTANCE.search(f"{text}\n{challenge.confidential_details or ''}"):
+                                            "as 热导率 ≥ 400 W/m·K or 良率 95%)."), "indicator_name_1"))
+    if not challenge.acceptance_criteria.strip() and not ACCEPTANCE.search(
+            f"{text}\n{challenge.confidential_details or ''}"):
         found.append(Finding("acceptance", _("No acceptance criterion: how will the result be checked (test, "
-                                             "prototype, third-party report)?"), "description"))
+                                             "prototype, third-party report)?"), "acceptance_criteria"))
     if not challenge.keywords:
         found.append(Finding("keywords", _("No keywords: add the technical terms experts would use."), "keywords"))
     else:

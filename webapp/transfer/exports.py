@@ -26,6 +26,10 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("budget", "reward in yuan"), ("deadline", "bidding deadline, YYYY-MM-DD"),
         ("region", "region code"), ("status", "lifecycle status code"), ("enterprise", "posting enterprise"),
         ("published_at", "publication time, ISO 8601 UTC"), ("awarded_at", "award time, ISO 8601 UTC or empty"),
+        ("indicators", "public technical indicators {name, target, unit, method}; in CSV `name|target|unit|method` "
+                       "items separated by ';' (the import format)"),
+        ("trl", "technology readiness level sought, 1–9 (0: not stated)"),
+        ("ip_arrangement", "negotiable, assignment, licence or joint"),
     ],
     "bids": [
         ("id", "bid id"), ("challenge_id", "challenge id"), ("solver", "solver's name"),
@@ -47,6 +51,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 FORMATS = ("csv", "json")
+INDICATOR_CELLS = ("name", "target", "unit", "method")
 
 
 def _challenges(session: Session) -> list[list]:
@@ -54,7 +59,12 @@ def _challenges(session: Session) -> list[list]:
                         .join(Organisation, Organisation.id == Challenge.organisation_id)
                         .where(col(Challenge.published_at).is_not(None)).order_by(col(Challenge.id)))
     return [[c.id, c.title, c.summary, c.field, c.keywords, c.budget, c.deadline, c.region, c.status, name,
-             c.published_at, c.awarded_at] for c, name in rows]
+             c.published_at, c.awarded_at, _public(c.indicators), c.trl, c.ip_arrangement] for c, name in rows]
+
+
+def _public(indicators: list[dict]) -> list[dict]:
+    """The indicators anyone may read, without the confidentiality flag."""
+    return [{k: v for k, v in i.items() if k != "confidential"} for i in indicators if not i.get("confidential")]
 
 
 def _bids(session: Session) -> list[list]:
@@ -101,7 +111,8 @@ def plain(value: object, in_csv: bool) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list) and in_csv:
-        return ";".join(map(str, value))
+        return ";".join("|".join(str(v.get(k, "")) for k in INDICATOR_CELLS) if isinstance(v, dict) else str(v)
+                        for v in value)
     if value is None and in_csv:
         return ""
     return value
