@@ -6,6 +6,7 @@ from models import (
     challenges,
     clarifications,
     contracts,
+    credit,
     curation,
     dispatch,
     files,
@@ -21,7 +22,7 @@ from models import (
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "clarifications", "contracts", "curation", "dispatch", "files", "jobs",
+    "accounts", "audit", "challenges", "clarifications", "contracts", "credit", "curation", "dispatch", "files", "jobs",
     "membership", "notifications", "profiles", "reviews", "security", "subsidies", "teams",
     "default_url", "make_engine", "new_session",
 ]

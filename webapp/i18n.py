@@ -157,6 +157,16 @@ IP_LABELS = {
     "licence": ("揭榜方保留，许可企业使用", "Kept by the solver, licensed to the enterprise"),
     "joint": ("双方共有", "Owned jointly"),
 }
+CREDIT_KIND_LABELS = {
+    "blacklist": ("失信名单", "Blacklist"),
+    "watch": ("重点关注名单", "Watch list"),
+}
+APPEAL_LABELS = {
+    "none": ("未申诉", "None"),
+    "pending": ("待处理", "Pending"),
+    "upheld": ("维持", "Upheld"),
+    "granted": ("已撤销", "Granted"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
@@ -166,6 +176,7 @@ TABLES = {
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
     "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS, "trl": TRL_LABELS, "ip": IP_LABELS,
+    "credit_kind": CREDIT_KIND_LABELS, "appeal": APPEAL_LABELS,
 }
 
 

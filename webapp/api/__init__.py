@@ -11,6 +11,7 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     clarifications,
     conflicts,
     contracts,
+    credit,
     curation,
     diagnosis,
     dispatch,

@@ -13,6 +13,7 @@ from webapp.blueprints import (
     clarifications,
     conflicts,
     contracts,
+    credit,
     curation,
     dashboard,
     dispatch,
@@ -31,7 +32,7 @@ from webapp.blueprints import (
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
     for module in (home, account, registration, organisation, challenges, clarifications, bids, government, profiles,
-                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, contracts, reviews, files,
-                   admin):
+                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, contracts, credit, reviews,
+                   files, admin):
         app.register_blueprint(module.bp)
     files.allow_uploads(app)

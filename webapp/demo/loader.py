@@ -21,6 +21,7 @@ from webapp.demo import people
 from webapp.demo.assistance import load_assistance
 from webapp.demo.cast import COUNTIES, ENTERPRISES, TRANSFER_INSTITUTIONS, UNIVERSITIES
 from webapp.demo.contracts import load_contracts
+from webapp.demo.credit import load_credit
 from webapp.demo.needs import NEEDS
 from webapp.demo.review_stage import load_review_stage, load_teams_and_files
 from webapp.demo.topic import Topic
@@ -126,6 +127,7 @@ def load(session: Session) -> dict[str, int]:
     builder.counts.update(load_teams_and_files(session, builder.rng))
     builder.counts.update(load_review_stage(session, builder.rng, government))
     builder.counts.update(load_contracts(session))
+    builder.counts.update(load_credit(session, government))
     _membership_queues(builder)
     session.add(AuditEvent(actor_id=None, action="demo.loaded", entity="demo", entity_id=0,
                            after=dict(builder.counts)))

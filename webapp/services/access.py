@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
-from sqlalchemy import union
+from sqlalchemy import and_, or_, union
 from sqlmodel import Session, col, select
 
 from models.accounts import Membership, Organisation, OrgStatus, User
 from models.challenges import Bid, Challenge, ChallengeStatus, ConfidentialityAcceptance
+from models.credit import CreditListing, ListingStatus, ListKind
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile
 from webapp.auth import NO_ORGANISATION, Account
 from webapp.services.errors import PermissionDenied
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
 
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
 
@@ -36,15 +41,46 @@ def untrusted_profiles(session: Session) -> set[int]:
 
 
 def untrusted_profiles_query():
-    """untrusted_profiles as a statement (to join other exclusions in one round trip): three indexed lookups
-    of the few such people, not one join over every profile (this runs per ranking)."""
+    """untrusted_profiles as a statement (to join other exclusions in one round trip): indexed lookups of the
+    few such people, not one join over every profile (this runs per ranking). Blacklisted people and members of
+    blacklisted organisations are among them during the entry's period: they are not recommended, ranked,
+    proposed as reviewers or commissioners, or named in a team."""
     others = [m for m in Membership if m != Membership.ACTIVE]
     unverified = [s for s in OrgStatus if s != OrgStatus.VERIFIED]
     people = select(User.id).where(col(User.membership).in_(others))
     inactive = select(User.id).where(User.active == False)  # noqa: E712
     outside = select(User.id).join(Organisation, Organisation.id == User.organisation_id).where(
         col(Organisation.status).in_(unverified))
-    return select(Profile.id).where(col(Profile.user_id).in_(union(people, inactive, outside)))
+    return select(Profile.id).where(col(Profile.user_id).in_(union(people, inactive, outside, *barred_people())))
+
+
+def in_force(day: dt.date | None = None):
+    """The condition of a blacklist entry that bars its party on `day` (today in China by default)."""
+    day = day or dt.datetime.now(CHINA).date()
+    return and_(CreditListing.kind == ListKind.BLACKLIST, CreditListing.status == ListingStatus.ACTIVE,
+                CreditListing.start_date <= day, CreditListing.end_date >= day)
+
+
+def barred_people() -> tuple:
+    """Statements of the user ids barred today: named by an entry, or members of a named organisation."""
+    named = select(CreditListing.user_id).where(in_force(), col(CreditListing.user_id).is_not(None))
+    orgs = select(CreditListing.organisation_id).where(in_force(), col(CreditListing.organisation_id).is_not(None))
+    return select(User.id).where(col(User.id).in_(named)), select(User.id).where(col(User.organisation_id).in_(orgs))
+
+
+def barring(session: Session, user_id: int, organisation_id: int) -> CreditListing | None:
+    """The blacklist entry in force today that names this person or their organisation, if any."""
+    return session.exec(select(CreditListing).where(in_force(), or_(
+        CreditListing.user_id == user_id, CreditListing.organisation_id == organisation_id))
+        .order_by(col(CreditListing.end_date).desc())).first()
+
+
+def require_not_barred(session: Session, user_id: int, organisation_id: int, who: str | None = None) -> None:
+    """Refuse (403) what a blacklisted party may not do during the entry's period."""
+    entry = barring(session, user_id, organisation_id)
+    if entry is not None:
+        raise PermissionDenied(_("%(who)s on the blacklist (失信名单) until %(end)s: %(reason)s",
+                                 who=who or _("You are"), end=entry.end_date.isoformat(), reason=entry.reason))
 
 
 def is_owner(user: Account, challenge: Challenge) -> bool:

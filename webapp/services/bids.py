@@ -21,7 +21,7 @@ from models.common import utcnow
 from models.profiles import Profile
 from webapp.auth import Account
 from webapp.services import reviews, teams
-from webapp.services.access import can_see_all_bids, can_see_bid, require_trusted
+from webapp.services.access import can_see_all_bids, can_see_bid, require_not_barred, require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.challenges import decline_open_bids, get_challenge, link_to, move, owned_challenge
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -42,6 +42,7 @@ def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreat
     if not user.has("solver"):
         raise PermissionDenied(_("Only solvers bid on challenges."))
     require_trusted(user)
+    require_not_barred(session, user.id, user.organisation_id)
     lock_for_reading(session, challenge)  # an award committed meanwhile is seen, not raced
     if not open_for_bids(challenge):
         raise InvalidTransition(_("This challenge does not take bids."))

@@ -24,7 +24,7 @@ from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.services import conflicts, ranking
-from webapp.services.access import is_owner, require_trusted, untrusted_profiles_query
+from webapp.services.access import is_owner, require_not_barred, require_trusted, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -181,6 +181,8 @@ def decide(session: Session, user: Account, challenge_id: int, profile_id: int, 
     if decision != Decision.REJECT and (profile.organisation_id == challenge.organisation_id
                                         or conflicts.conflicted(session, profile.id, challenge.organisation_id)):
         raise Conflict(_("This candidate has a conflict of interest with the enterprise."))
+    if decision != Decision.REJECT:  # a blacklisted party is not recommended or shortlisted during the period
+        require_not_barred(session, profile.user_id, profile.organisation_id, who=_("This candidate is"))
     if decision == Decision.REJECT and reject_reason is None:
         message = _("Choose why the candidate is rejected.")
         raise ValidationError(message, {"reject_reason": message})

@@ -72,6 +72,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Milestone “{milestone}” of “{title}” was accepted."),
     "deliverable.returned": ("“{title}”的里程碑“{milestone}”被退回：{reason}",
                              "Milestone “{milestone}” of “{title}” was returned: {reason}"),
+    "credit.listed": ("您（或贵单位）被列入{listing}，至 {end}：{reason}。可在“信用”页面申诉。",
+                      "You (or your organisation) were put on the {listing} until {end}: {reason}. You may appeal on "
+                      "the Credit page."),
+    "credit.lifted": ("您（或贵单位）的{listing}记录已解除：{reason}", "Your {listing} entry was lifted: {reason}"),
+    "credit.appealed": ("{party}对信用名单记录提出申诉，待处理。", "{party} appealed against a credit list entry."),
+    "credit.appeal_decided": ("您对{listing}记录的申诉已处理（{outcome}）：{reason}",
+                              "Your appeal against the {listing} entry was decided ({outcome}): {reason}"),
     "dispatch.requested": ("{organisation}申请科技特派员：{need}",
                            "{organisation} asks for a science commissioner: {need}"),
     "dispatch.assigned": ("您已被选派为{organisation}的科技特派员（{start} 至 {end}）。",

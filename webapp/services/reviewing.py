@@ -14,6 +14,7 @@ from models.common import utcnow
 from models.reviews import AssignmentStatus, Review, ReviewAssignment, ReviewStatus, ScoreSubmit
 from webapp.auth import Account
 from webapp.services import panel
+from webapp.services.access import require_not_barred
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, ValidationError
 from webapp.services.notifications import notify
@@ -75,6 +76,7 @@ def task(session: Session, user: Account, assignment_id: int) -> Task:
 def submit(session: Session, user: Account, assignment_id: int, data: ScoreSubmit) -> ReviewAssignment:
     """Score one bid on every criterion (revisable while the review is open)."""
     item = task(session, user, assignment_id)
+    require_not_barred(session, user.id, user.organisation_id)
     lock_for_reading(session, item.review)  # a close committing meanwhile is seen, not raced
     if item.review.status != ReviewStatus.OPEN:
         raise InvalidTransition(_("This review is closed."))

@@ -21,6 +21,7 @@ from models.subsidies import (
     SubsidyRead,
 )
 from webapp.auth import Account
+from webapp.services.access import require_not_barred
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to, owned_challenge
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -68,6 +69,7 @@ def attach(session: Session, user: Account, challenge_id: int, data: SubsidyCrea
         raise InvalidTransition(_("Only a published challenge can be subsidised."))
     if subsidy_of(session, challenge.id) is not None:
         raise Conflict(_("This challenge already has a subsidy."))
+    _require_fundable(session, challenge)
     if data.amount > challenge.budget:
         message = _("A subsidy cannot exceed the challenge's reward (%(budget)s yuan).", budget=challenge.budget)
         raise ValidationError(message, {"amount": message})
@@ -118,6 +120,7 @@ def release(session: Session, user: Account, challenge_id: int, milestone_id: in
     milestone = _milestone(session, challenge, milestone_id)[1]
     if milestone.status != MilestoneStatus.REPORTED:
         raise InvalidTransition(_("Only a reported milestone can be released, and only once."))
+    _require_fundable(session, challenge)
     advance(session, milestone, MilestoneStatus.REPORTED, status=MilestoneStatus.RELEASED, released_at=utcnow(),
             released_by=user.id)
     record_event(session, user.id, "milestone.released", milestone, {"status": MilestoneStatus.REPORTED.value},
@@ -140,6 +143,11 @@ def send_back(session: Session, user: Account, challenge_id: int, milestone_id: 
     notify(session, challenge.owner_id, "milestone.returned", link_to(challenge), title=challenge.title,
            milestone=milestone.title, reason=reason)
     return milestone
+
+
+def _require_fundable(session: Session, challenge: Challenge) -> None:
+    """A blacklisted enterprise receives no subsidy during the entry's period."""
+    require_not_barred(session, challenge.owner_id, challenge.organisation_id, who=_("This enterprise is"))
 
 
 def _governed(session: Session, user: Account, challenge_id: int) -> Challenge:
