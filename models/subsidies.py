@@ -52,6 +52,8 @@ class Milestone(SQLModel, table=True):
     reported_at: dt.datetime | None = None
     released_at: dt.datetime | None = None
     released_by: int | None = Field(default=None, foreign_key="user.id")
+    # bound to a contract milestone: releasable only once that milestone is accepted
+    deliverable_id: int | None = Field(default=None, foreign_key="deliverable.id")
 
 
 class MilestoneIn(SQLModel):
@@ -107,6 +109,15 @@ class MilestoneRead(SQLModel):
     return_reason: str
     reported_at: dt.datetime | None
     released_at: dt.datetime | None
+    deliverable_id: int | None = None
+    deliverable: str = ""  # the bound contract milestone: "solver · position. title (status)"
+    deliverable_accepted: bool = False
+
+
+class Binding(SQLModel):
+    """Government binds a subsidy tranche to a contract milestone of the challenge (null unbinds it)."""
+
+    deliverable_id: int | None = Field(default=None, ge=1)
 
 
 class SubsidyRead(SQLModel):

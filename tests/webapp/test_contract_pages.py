@@ -102,3 +102,17 @@ def test_workbenches_list_the_contract_work_of_each_party(world):
     solver.post(f"/contracts/{contract}/milestones/{item}/report", data={"text": "样机交付完毕"})
     assert "样机交付" not in solver.get("/").get_data(as_text=True)  # waiting for the enterprise now
     assert f'href="/contracts/{contract}#milestones"' in owner.get("/").get_data(as_text=True)
+
+
+def test_government_binds_a_tranche_by_form(world):
+    """The subsidy section offers government the contract milestones; the binding shows on the page."""
+    from tests.webapp.test_subsidies import PLAN
+    cid, bid = accepted_bid(world)
+    contract = contract_id(world.login("owner").post(f"/bids/{bid}/contract", data=form()))
+    tranche = world.api("government", "POST", f"/challenges/{cid}/subsidy", PLAN).json["milestones"][1]["id"]
+    item = world.api("owner", "GET", f"/contracts/{contract}").json["milestones"][1]["id"]
+    gov = world.login("government")
+    assert f'<option value="{item}"' in gov.get(f"/challenges/{cid}").get_data(as_text=True)
+    gov.post(f"/challenges/{cid}/milestones/{tranche}/bind", data={"deliverable_id": str(item)})
+    page = world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)
+    assert 'data-testid="bound"' in page and "产线验证" in page

@@ -83,3 +83,26 @@ def test_two_contracts_ending_at_once_complete_the_challenge_once(shared, server
     assert audited(world, "contract.completed") == 2 and audited(world, "challenge.completed") == 1
     assert count(world, Challenge, Challenge.id == cid, Challenge.status == ChallengeStatus.COMPLETED) == 1
 
+
+
+def test_a_release_racing_bindings_never_pays_a_tranche_bound_to_unaccepted_work(shared, server):
+    """Six releases and six bindings (to a contract milestone not yet accepted) of one reported tranche at
+    once: either the tranche is released unbound (every binding refused) or it is bound and stays unreleased
+    (every release refused) — never released while bound to work not accepted, never a 500."""
+    from models.subsidies import Milestone, MilestoneStatus
+    from tests.webapp.test_subsidies import PLAN
+    _url, world = shared
+    cid, contract = proposed(world)
+    world.api("solver", "POST", f"/contracts/{contract['id']}/confirm", {"revision": 1})
+    tranche = world.api("government", "POST", f"/challenges/{cid}/subsidy", PLAN).json["milestones"][0]["id"]
+    path = f"/challenges/{cid}/milestones/{tranche}"
+    assert world.api("owner", "POST", f"{path}/report", {"note": "样机交付"}).status_code == 200
+    token, item = world.users["government"]["token"], contract["milestones"][0]["id"]
+    answers = race(server, [(token, "POST", f"{path}/release", None)] * (N // 2) +
+                   [(token, "POST", f"{path}/bind", {"deliverable_id": item})] * (N // 2))
+    statuses = [status for status, _body in answers]
+    assert set(statuses) <= {200, 409}, answers
+    released = count(world, Milestone, Milestone.id == tranche, Milestone.status == MilestoneStatus.RELEASED)
+    bound = count(world, Milestone, Milestone.id == tranche, Milestone.deliverable_id == item)
+    assert released + bound == 1
+    assert audited(world, "milestone.released") == released

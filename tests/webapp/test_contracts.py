@@ -200,3 +200,26 @@ def test_a_parallel_award_completes_when_every_contract_ended(world):
     assert challenge_status(world, cid) == "in_progress"
     world.api("owner", "POST", f"/contracts/{second['id']}/terminate", {"text": "另一方已放弃"})
     assert challenge_status(world, cid) == "completed"
+
+
+def test_a_tranche_bound_to_a_contract_milestone_waits_for_its_acceptance(world, confirmed):
+    """Government binds the first subsidy tranche to the first contract milestone: reported and approved
+    before that milestone is accepted is refused (409); after acceptance it releases. Only government binds,
+    only to this challenge's contract milestones."""
+    from tests.webapp.test_subsidies import PLAN
+    cid, contract = confirmed
+    tranche = world.api("government", "POST", f"/challenges/{cid}/subsidy", PLAN).json["milestones"][0]["id"]
+    item = contract["milestones"][0]["id"]
+    path = f"/challenges/{cid}/milestones/{tranche}"
+    assert world.api("owner", "POST", f"{path}/bind", {"deliverable_id": item}).status_code == 403
+    assert world.api("government", "POST", f"{path}/bind", {"deliverable_id": 999}).status_code == 422
+    bound = world.api("government", "POST", f"{path}/bind", {"deliverable_id": item}).json
+    assert bound["deliverable_id"] == item and "样机交付" in bound["deliverable"] and not bound["deliverable_accepted"]
+    world.api("owner", "POST", f"{path}/report", {"note": "样机交付"})
+    early = world.api("government", "POST", f"{path}/release")
+    assert early.status_code == 409 and early.json["error"]["code"]
+    milestone(world, contract, 0, "report", "solver", "样机交付完毕")
+    milestone(world, contract, 0, "accept", "owner")
+    released = world.api("government", "POST", f"{path}/release").json
+    assert released["status"] == "released" and released["deliverable_accepted"]
+    assert world.api("government", "POST", f"{path}/bind", {"deliverable_id": None}).status_code == 409

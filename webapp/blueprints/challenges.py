@@ -136,7 +136,9 @@ def _contract_context(session, challenge) -> dict:
     accepted bids whose contract its enterprise has yet to propose."""
     rows = contracts.contracts_of_challenge(session, current_user, challenge)
     return {"contract_rows": [contracts.read(session, c, challenge) for c in rows],
-            "awaiting_contract": contracts.awaiting_contract(session, current_user, challenge)}
+            "awaiting_contract": contracts.awaiting_contract(session, current_user, challenge),
+            "contract_milestones": subsidies.deliverables_of(session, challenge.id)
+            if current_user.has("government") else {}}
 
 
 def _review_context(session, challenge, bids) -> dict:

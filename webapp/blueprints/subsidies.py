@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models.accounts import Role
-from models.subsidies import MAX_MILESTONES, MilestoneReport, MilestoneReturn, SubsidyCreate
+from models.subsidies import MAX_MILESTONES, Binding, MilestoneReport, MilestoneReturn, SubsidyCreate
 from webapp import db
 from webapp.auth import roles_required
 from webapp.blueprints.forms import form_status, row_errors, run_form
@@ -52,6 +52,18 @@ def attach(challenge_id: int):
         errors = form_errors(errors)
     return render_template("subsidies/form.html", challenge=challenge, values=values, errors=errors,
                            rows=FORM_ROWS), form_status(errors)
+
+
+@bp.route("/milestones/<int:milestone_id>/bind", methods=["POST"])
+@roles_required(Role.GOVERNMENT)
+def bind(challenge_id: int, milestone_id: int):
+    """Government binds a tranche to a contract milestone (or unbinds it)."""
+    chosen = request.form.get("deliverable_id", "").strip()
+    _done, errors = run_form(Binding, lambda data: subsidies.bind(
+        db.session(), current_user, challenge_id, milestone_id, data.deliverable_id),
+        {"deliverable_id": chosen or None})
+    flash(next(iter(errors.values())) if errors else _("Tranche binding saved."), "error" if errors else "info")
+    return redirect(url_for("challenges.detail", challenge_id=challenge_id, _anchor="subsidy"))
 
 
 @bp.route("/milestones/<int:milestone_id>/report", methods=["POST"])

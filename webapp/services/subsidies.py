@@ -10,8 +10,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
+from models.accounts import User
 from models.challenges import Challenge, ChallengeStatus
 from models.common import utcnow
+from models.contracts import Contract, Deliverable, DeliverableStatus
 from models.subsidies import (
     Milestone,
     MilestoneRead,
@@ -28,6 +30,7 @@ from webapp.services.errors import Conflict, InvalidTransition, NotFound, Permis
 from webapp.services.notifications import notify, notify_role
 from webapp.services.transitions import advance, insert_once
 
+UNRELEASED = (MilestoneStatus.PENDING, MilestoneStatus.REPORTED, MilestoneStatus.RETURNED)
 SUBSIDISABLE = (ChallengeStatus.PUBLISHED, ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
 REPORTABLE = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS, ChallengeStatus.COMPLETED)
 
@@ -44,13 +47,46 @@ def milestones_of(session: Session, subsidy: Subsidy) -> list[Milestone]:
 
 
 def read(session: Session, subsidy: Subsidy, challenge: Challenge) -> SubsidyRead:
-    """A subsidy with its share of the reward and the amount released so far."""
+    """A subsidy with its share of the reward, the amount released so far, and each tranche's contract milestone."""
     milestones = milestones_of(session, subsidy)
     released = sum(m.amount for m in milestones if m.status == MilestoneStatus.RELEASED)
     share = subsidy.amount / challenge.budget if challenge.budget else 0.0
+    bound = deliverables_of(session, challenge.id)
     return SubsidyRead(id=subsidy.id, challenge_id=subsidy.challenge_id, amount=subsidy.amount,
                        share=round(share, 4), conditions=subsidy.conditions, released=released,
-                       milestones=[MilestoneRead.model_validate(m, from_attributes=True) for m in milestones])
+                       milestones=[milestone_read(m, bound) for m in milestones])
+
+
+def milestone_read(milestone: Milestone, bound: dict[int, tuple[str, bool]] | None = None) -> MilestoneRead:
+    """A tranche as the API shows it, naming its contract milestone and whether that one is accepted."""
+    read_ = MilestoneRead.model_validate(milestone, from_attributes=True)
+    if milestone.deliverable_id is not None and bound is not None and milestone.deliverable_id in bound:
+        read_.deliverable, read_.deliverable_accepted = bound[milestone.deliverable_id]
+    return read_
+
+
+def deliverables_of(session: Session, challenge_id: int) -> dict[int, tuple[str, bool]]:
+    """The contract milestones of a challenge's contracts: id → (description, accepted)."""
+    rows = session.exec(select(Deliverable, User.name).join(Contract, Contract.id == Deliverable.contract_id)
+                        .join(User, User.id == Contract.solver_id).where(Contract.challenge_id == challenge_id)
+                        .order_by(col(Contract.id), col(Deliverable.position)))
+    return {d.id: (f"{name} · {d.position}. {d.title}", d.status == DeliverableStatus.ACCEPTED) for d, name in rows}
+
+
+def bind(session: Session, user: Account, challenge_id: int, milestone_id: int,
+         deliverable_id: int | None) -> Milestone:
+    """Government binds an unreleased tranche to one of the challenge's contract milestones (or unbinds it)."""
+    challenge = _governed(session, user, challenge_id)
+    milestone = _milestone(session, challenge, milestone_id)[1]
+    if deliverable_id is not None and deliverable_id not in deliverables_of(session, challenge.id):
+        message = _("Choose a milestone of this challenge's contracts.")
+        raise ValidationError(message, {"deliverable_id": message})
+    if milestone.status == MilestoneStatus.RELEASED:
+        raise InvalidTransition(_("A released tranche cannot be bound."))
+    before = snapshot(milestone, "deliverable_id")
+    advance(session, milestone, UNRELEASED, deliverable_id=deliverable_id)
+    record_event(session, user.id, "milestone.bound", milestone, before, snapshot(milestone, "deliverable_id"))
+    return milestone
 
 
 def visible_subsidy(session: Session, user: Account, challenge_id: int) -> SubsidyRead | None:
@@ -121,8 +157,13 @@ def release(session: Session, user: Account, challenge_id: int, milestone_id: in
     if milestone.status != MilestoneStatus.REPORTED:
         raise InvalidTransition(_("Only a reported milestone can be released, and only once."))
     _require_fundable(session, challenge)
-    advance(session, milestone, MilestoneStatus.REPORTED, status=MilestoneStatus.RELEASED, released_at=utcnow(),
-            released_by=user.id)
+    if milestone.deliverable_id is not None:
+        item = session.get(Deliverable, milestone.deliverable_id)
+        if item is None or item.status != DeliverableStatus.ACCEPTED:
+            raise InvalidTransition(_("This tranche is released once its contract milestone is accepted."))
+    # the binding it was checked against must still hold: a rebinding committed meanwhile makes this a 409
+    advance(session, milestone, MilestoneStatus.REPORTED, unchanged={"deliverable_id": milestone.deliverable_id},
+            status=MilestoneStatus.RELEASED, released_at=utcnow(), released_by=user.id)
     record_event(session, user.id, "milestone.released", milestone, {"status": MilestoneStatus.REPORTED.value},
                  snapshot(milestone, "status", "amount"))
     notify(session, challenge.owner_id, "milestone.released", link_to(challenge), title=challenge.title,
