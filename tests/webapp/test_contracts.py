@@ -223,3 +223,38 @@ def test_a_tranche_bound_to_a_contract_milestone_waits_for_its_acceptance(world,
     released = world.api("government", "POST", f"{path}/release").json
     assert released["status"] == "released" and released["deliverable_accepted"]
     assert world.api("government", "POST", f"{path}/bind", {"deliverable_id": None}).status_code == 409
+
+
+def test_the_dashboard_funnel_follows_a_challenge_to_its_completed_contract(world, confirmed):
+    """The funnel counts the published, awarded, contracted and completed stages with their values; the CSV has
+    the same rows."""
+    cid, contract = confirmed
+    rows = _funnel(world)
+    assert rows["published"][:2] == ["1", "800000"] and rows["awarded"][0] == "1"
+    assert rows["contracted"][:2] == ["1", "600000"] and rows["completed"][0] == "0"
+    for index in (0, 1):
+        milestone(world, contract, index, "report", "solver", "交付")
+        milestone(world, contract, index, "accept", "owner")
+    assert _funnel(world)["completed"][:2] == ["1", "600000"]
+
+
+def _funnel(world) -> dict[str, list[str]]:
+    import csv
+    import io
+    text = world.login("government").get("/government/dashboard/funnel.csv").get_data(as_text=True)
+    return {row[0]: row[1:] for row in list(csv.reader(io.StringIO(text)))[1:]}
+
+
+def test_government_exports_contracts_with_what_was_accepted(world, confirmed, runner, tmp_path):
+    """`export contracts` lists the contract with its price and accepted amount; others may not export."""
+    import json
+    _cid, contract = confirmed
+    milestone(world, contract, 0, "report", "solver", "交付")
+    milestone(world, contract, 0, "accept", "owner")
+    rows = json.loads(world.api("government", "GET", "/exports/contracts?format=json").data)
+    assert [(r["id"], r["price"], r["accepted_amount"], r["status"]) for r in rows] == [
+        (contract["id"], 600000, 200000, "confirmed")]
+    assert world.api("owner", "GET", "/exports/contracts").status_code == 403
+    out = tmp_path / "contracts.csv"
+    assert runner.invoke(args=["export", "contracts", "--output", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("id,challenge_id,title")

@@ -143,3 +143,11 @@ def test_the_pages_record_an_entry_and_take_the_appeal(world):
     assert world.api("solver", "GET", "/credit").json["items"][0]["status"] == "lifted"
     assert world.login("owner").post("/credit/", data={**form, "organisation": ""}).status_code == 302
     assert len(world.api("government", "GET", "/credit").json["items"]) == 1  # only government records
+
+
+def test_government_exports_the_credit_lists(world):
+    """`credit` export names the party, the period and the appeal state."""
+    import json
+    blacklist(world, "solver")
+    rows = json.loads(world.api("government", "GET", "/exports/credit?format=json").data)
+    assert rows[0]["kind"] == "blacklist" and rows[0]["party"].startswith("solver") and rows[0]["appeal"] == "none"

@@ -63,7 +63,7 @@ def shown(figure: dashboard.Figure) -> dict:
 
 
 def _measure(name: str, value):
-    return column_label(value) if name in ("summary", "durations") else value
+    return column_label(value) if name in ("summary", "durations", "funnel") else value
 
 
 @bp.route("/")
@@ -115,6 +115,9 @@ def _column_labels(_locale: str) -> dict[str, str]:
         "committed": _("Committed (yuan)"), "released": _("Released (yuan)"), "value": _("Value"),
         "enterprises_served": _("Enterprises served"), "awarded": _("Awarded"),
         "subsidy_committed": _("Subsidy committed (yuan)"), "subsidy_released": _("Subsidy released (yuan)"),
+        "stage": _("Stage"), "count": _("Number"), "published": _("Published"),
+        "contracted": _("Contract confirmed"),
+        "completed": _("Contract completed"), "days_from_previous": _("Median days from the previous stage"),
     }
 
 
@@ -131,4 +134,5 @@ def _titles(_locale: str) -> dict[str, str]:
         "bids_per_challenge": _("Bids per published challenge"), "durations": _("Days to first bid and to award"),
         "curation": _("Technical managers: curation volume and acceptance rate"),
         "commissioner_load": _("Science commissioners' load"), "subsidies": _("Subsidy committed and released"),
+        "funnel": _("From publication to completed contract (value: rewards, then contract prices, in yuan)"),
     }

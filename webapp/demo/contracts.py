@@ -2,7 +2,8 @@
 
 Each awarded (or in-progress) challenge's accepted bids, in order of challenge id, take the next state of PLAN;
 a challenge already in progress gets a confirmed contract with an overdue milestone. One accepted bid is left
-without a contract, so its enterprise sees the bid awaiting one.
+without a contract, so its enterprise sees the bid awaiting one. Contracts start three days after the award; a
+completed one ran until yesterday (times are then set as the work would have taken them).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from models.contracts import ContractTerms, DeliverableIn
 from webapp.demo.assistance import MILESTONE_NAMES, account
 from webapp.services import contracts
 
-PLAN = ("completed", "under_way", "proposed", "changes_requested", "completed", "terminated", "none")
+PLAN = ("proposed", "changes_requested", "completed", "under_way", "completed", "terminated", "none")
 
 
 def load_contracts(session: Session) -> dict[str, int]:
@@ -38,9 +39,11 @@ def load_contracts(session: Session) -> dict[str, int]:
 def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> None:
     owner = account(session, session.get(User, challenge.owner_id))
     solver = account(session, session.get(User, bid.solver_id))
-    ago = {"completed": 200, "terminated": 120, "overdue": 150}.get(state, 20)
-    contract = contracts.propose(session, owner, bid.id, _terms(bid, challenge, dt.date.today()
-                                                                - dt.timedelta(days=ago)))
+    start = (challenge.awarded_at or challenge.created_at).date() + dt.timedelta(days=3)
+    today = dt.date.today()
+    end = {"completed": today - dt.timedelta(days=1), "overdue": today + dt.timedelta(days=30)}.get(
+        state, start + dt.timedelta(days=bid.duration_days))
+    contract = contracts.propose(session, owner, bid.id, _terms(bid, challenge, start, max(end, start)))
     if state == "changes_requested":
         contracts.request_changes(session, solver, contract.id,
                                   "首期付款比例请提高到40%，并把中试验证的期限延后一个月。")
@@ -50,6 +53,7 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
     contracts.confirm(session, solver, contract.id, contract.revision)
     items = contracts.deliverables(session, contract)
     if state == "terminated":
+        _backdate(contract, items, 0)
         contracts.terminate(session, owner, contract.id, "揭榜方核心成员离职，双方协商一致终止合同。")
         return
     done = {"completed": len(items), "under_way": 1, "overdue": 0}[state]
@@ -58,15 +62,29 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
         contracts.accept(session, owner, contract.id, item.id)
     if state == "under_way":
         contracts.report(session, solver, contract.id, items[1].id, "中试线已连续运行30天，指标达到合同要求。")
+    _backdate(contract, items, done)
 
 
-def _terms(bid: Bid, challenge: Challenge, start: dt.date) -> ContractTerms:
-    """Three milestones in the bid's duration, paying 30/40/30 % of its price."""
-    end = start + dt.timedelta(days=bid.duration_days)
+def _backdate(contract, items, done: int) -> None:
+    """Times as the work would have taken them (the services stamp now): confirmed a few days after the start,
+    each accepted milestone on its due day, a completed contract ended with its last milestone."""
+    moment = lambda day: dt.datetime.combine(day, dt.time(2, 0), tzinfo=dt.UTC)  # noqa: E731 (10:00 in China)
+    contract.confirmed_at = moment(contract.start_date + dt.timedelta(days=3))
+    latest = dt.date.today() - dt.timedelta(days=1)
+    for item in items[:done]:  # accepted on its due day, or yesterday when delivered ahead of time
+        item.reported_at = moment(min(item.due, latest) - dt.timedelta(days=2))
+        item.accepted_at = moment(min(item.due, latest))
+    if done == len(items) and items:
+        contract.ended_at = items[-1].accepted_at
+
+
+def _terms(bid: Bid, challenge: Challenge, start: dt.date, end: dt.date) -> ContractTerms:
+    """Three milestones spread over the period, paying 30/40/30 % of the bid's price."""
+    days = (end - start).days
     parts = [bid.price * int(share * 100) // 100 // 10_000 * 10_000 for _name, share in MILESTONE_NAMES]
     parts[-1] = bid.price - sum(parts[:-1])
     keyword = challenge.keywords[0] if challenge.keywords else challenge.title
     return ContractTerms(price=bid.price, start_date=start, end_date=end, milestones=[
         DeliverableIn(title=name, indicators=f"{keyword}：达到榜单技术指标并经第三方检测", amount=part,
-                      due=start + dt.timedelta(days=bid.duration_days * (i + 1) // len(MILESTONE_NAMES)))
+                      due=start + dt.timedelta(days=days * (i + 1) // len(MILESTONE_NAMES)))
         for i, ((name, _share), part) in enumerate(zip(MILESTONE_NAMES, parts, strict=True))])

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from models.accounts import Organisation, User
 from models.challenges import Bid, Challenge
 from models.common import Region, TechField
+from models.contracts import Contract
 from models.curation import CuratorDecision, Decision
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile, ProfileKind
@@ -196,7 +197,13 @@ FIGURES = {
     "curation": curation,
     "commissioner_load": commissioner_load,
     "subsidies": subsidies,
+    "funnel": lambda s, f: _funnel(s, f),
 }
+
+
+def _funnel(session: Session, filters: Filters) -> Figure:
+    from webapp.services.funnel import funnel  # it builds on this module's filters
+    return funnel(session, filters)
 
 def figure(session: Session, name: str, filters: Filters) -> Figure:
     """One named figure."""
@@ -215,6 +222,7 @@ def stamp(session: Session) -> tuple:
     parts = [select(func.count()).select_from(Challenge), select(func.max(Challenge.updated_at))]
     for model in (Bid, CuratorDecision, Dispatch, Subsidy):  # rows only ever added
         parts += [select(func.count()).select_from(model), select(func.max(model.id))]
+    parts += [select(func.count()).select_from(Contract), select(func.max(Contract.updated_at))]
     released = Milestone.status == MilestoneStatus.RELEASED
     parts += [select(func.count()).select_from(Milestone).where(released),
               select(func.max(Milestone.released_at)).where(released)]

@@ -89,7 +89,8 @@ def show(report: Report, path: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="csv", show_default=True)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
 def export_command(dataset: str, fmt: str, output: Path | None) -> None:
-    """Export challenges, bids, awards or dispatches as CSV or JSON (columns: README, "Import and export")."""
+    """Export challenges, bids, awards, dispatches, contracts or credit lists as CSV or JSON (columns: README,
+    "Import and export")."""
     text = exports.export(db.session(), dataset, fmt)
     if output is None:
         click.echo(text, nl=False)

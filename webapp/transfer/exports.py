@@ -1,7 +1,9 @@
-"""Export transaction data for sharing between regions (京津冀): challenges, bids, awards, dispatches.
+"""Export transaction data for sharing between regions (京津冀): challenges, bids, awards, dispatches; and for
+government's own records, contracts and the credit lists.
 
 Each dataset has a fixed, documented column schema (COLUMNS; README "Import and export" lists it).
-Only public facts leave: published challenges without their confidential details, and no bid texts.
+Only public facts leave: published challenges without their confidential details, and no bid texts; contracts
+carry their parties, prices and dates, never their milestones' reports.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User
 from models.challenges import Bid, BidStatus, Challenge
+from models.contracts import Contract, Deliverable, DeliverableStatus
+from models.credit import CreditListing
 from models.dispatch import Dispatch, shown_status
 from models.profiles import Profile
+from webapp.services.credit import party_name
 from webapp.transfer.tables import write_csv
 
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -48,6 +54,20 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("commissioner_organisation", "commissioner's organisation"), ("enterprise", "served organisation"),
         ("region", "served organisation's region code"), ("start_date", "YYYY-MM-DD"), ("end_date", "YYYY-MM-DD"),
         ("status", "planned, active or ended (by the calendar)"),
+    ],
+    "contracts": [
+        ("id", "contract id"), ("challenge_id", "challenge id"), ("title", "challenge title"),
+        ("field", "technology field code"), ("region", "challenge's region code"), ("enterprise", "enterprise"),
+        ("solver", "solver's name"), ("solver_organisation", "solver's organisation"),
+        ("price", "agreed price in yuan"),
+        ("accepted_amount", "payments of accepted milestones in yuan"), ("start_date", "YYYY-MM-DD"),
+        ("end_date", "YYYY-MM-DD"), ("status", "proposed, changes_requested, confirmed, completed or terminated"),
+        ("confirmed_at", "confirmation time, ISO 8601 UTC or empty"), ("ended_at", "completion or termination time"),
+    ],
+    "credit": [
+        ("id", "entry id"), ("kind", "blacklist or watch"), ("party", "organisation, or person's name and e-mail"),
+        ("reason", "reason"), ("start_date", "YYYY-MM-DD"), ("end_date", "YYYY-MM-DD"),
+        ("status", "active or lifted"), ("appeal", "none, pending, upheld or granted"),
     ],
 }
 FORMATS = ("csv", "json")
@@ -97,8 +117,29 @@ def _dispatches(session: Session) -> list[list]:
             for d, name, org, ent, region in rows]
 
 
+def _contracts(session: Session) -> list[list]:
+    enterprise, solver_org = aliased(Organisation), aliased(Organisation)
+    accepted = (select(Deliverable.contract_id, func.sum(Deliverable.amount).label("amount"))
+                .where(Deliverable.status == DeliverableStatus.ACCEPTED).group_by(Deliverable.contract_id).subquery())
+    rows = session.exec(select(Contract, Challenge, enterprise.name, User.name, solver_org.name, accepted.c.amount)
+                        .join(Challenge, Challenge.id == Contract.challenge_id)
+                        .join(enterprise, enterprise.id == Challenge.organisation_id)
+                        .join(User, User.id == Contract.solver_id)
+                        .join(solver_org, solver_org.id == User.organisation_id)
+                        .join(accepted, accepted.c.contract_id == Contract.id, isouter=True).order_by(col(Contract.id)))
+    return [[k.id, c.id, c.title, c.field, c.region, ent, solver, org, k.price, int(amount or 0), k.start_date,
+             k.end_date, k.status, k.confirmed_at, k.ended_at] for k, c, ent, solver, org, amount in rows]
+
+
+def _credit(session: Session) -> list[list]:
+    rows = session.exec(select(CreditListing).order_by(col(CreditListing.id)))
+    return [[e.id, e.kind, party_name(session, e), e.reason, e.start_date, e.end_date, e.status, e.appeal]
+            for e in rows]
+
+
 ROWS: dict[str, Callable[[Session], list[list]]] = {
     "challenges": _challenges, "bids": _bids, "awards": _awards, "dispatches": _dispatches,
+    "contracts": _contracts, "credit": _credit,
 }
 
 
