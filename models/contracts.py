@@ -184,3 +184,49 @@ class ContractList(SQLModel):
     """Contracts the caller is party to (every contract for government)."""
 
     items: list[ContractRead]
+
+
+class Rating(SQLModel, table=True):
+    """One party's rating of the other after a completed contract: 1–5 with a comment, once per party."""
+
+    __table_args__ = (UniqueConstraint("contract_id", "rater_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    rater_id: int = Field(foreign_key="user.id")
+    ratee_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # the solver rated
+    ratee_organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)  # enterprise
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class RatingIn(SQLModel):
+    """A rating of the counterpart."""
+
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+class TrackRecord(SQLModel):
+    """A party's record on the platform's contracts: outcomes and the ratings its counterparts gave."""
+
+    completed: int = 0
+    on_time: int = 0  # completed no later than the agreed end date
+    first_time: int = 0  # completed with no milestone ever returned
+    terminated: int = 0
+    under_way: int = 0
+    ratings: int = 0
+    mean_stars: float | None = None
+    termination_reasons: list[str] = []
+
+
+class RatingRead(SQLModel):
+    """A rating as the parties and government read it."""
+
+    id: int
+    contract_id: int
+    rater_id: int
+    stars: int
+    comment: str
+    created_at: dt.datetime

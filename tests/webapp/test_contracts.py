@@ -258,3 +258,52 @@ def test_government_exports_contracts_with_what_was_accepted(world, confirmed, r
     out = tmp_path / "contracts.csv"
     assert runner.invoke(args=["export", "contracts", "--output", str(out)]).exit_code == 0
     assert out.read_text(encoding="utf-8").splitlines()[0].startswith("id,challenge_id,title")
+
+
+def complete(world, contract: dict, returned_first: bool = False) -> None:
+    """Deliver and accept every milestone (returning the first once when asked)."""
+    for index in range(len(contract["milestones"])):
+        milestone(world, contract, index, "report", "solver", "交付")
+        if returned_first and index == 0:
+            milestone(world, contract, index, "return", "owner", "补充检测报告")
+            milestone(world, contract, index, "report", "solver", "已补充")
+        milestone(world, contract, index, "accept", "owner")
+
+
+def test_both_parties_rate_a_completed_contract_once(world, confirmed):
+    """Not before completion; then each party once (a second is a 409); outsiders do not know the contract;
+    stars outside 1–5 are refused."""
+    _cid, contract = confirmed
+    path = f"/contracts/{contract['id']}/rating"
+    assert world.api("owner", "POST", path, {"stars": 5}).status_code == 409
+    complete(world, contract)
+    assert world.api("owner", "POST", path, {"stars": 6}).status_code == 422
+    assert world.api("owner", "POST", path, {"stars": 5, "comment": "交付扎实"}).status_code == 201
+    assert world.api("owner", "POST", path, {"stars": 4}).status_code == 409
+    assert world.api("solver", "POST", path, {"stars": 4, "comment": "付款及时"}).status_code == 201
+    assert world.api("other_solver", "POST", path, {"stars": 1}).status_code == 404
+    assert world.api("government", "POST", path, {"stars": 1}).status_code == 403
+    assert world.api("solver", "GET", "/notifications").json["items"][0]["kind"] == "contract.rated"
+
+
+def test_the_track_record_counts_outcomes_and_ratings(world, confirmed):
+    """A contract completed on time with a returned milestone, rated 4, and one terminated: the solver's record
+    says so on the API, the profile page and the candidates page (beside, not inside, the score)."""
+    from tests.webapp.test_curation import EXPERT
+    cid, contract = confirmed
+    complete(world, contract, returned_first=True)
+    world.api("owner", "POST", f"/contracts/{contract['id']}/rating", {"stars": 4})
+    second_cid, second_bid = accepted_bid(world)
+    other = propose(world, second_bid).json
+    world.api("solver", "POST", f"/contracts/{other['id']}/confirm", {"revision": 1})
+    world.api("owner", "POST", f"/contracts/{other['id']}/terminate", {"text": "进度严重滞后"})
+    profile = world.api("solver", "GET", "/profiles/me").json["id"]
+    world.api("solver", "PATCH", "/profiles/me", {"expertise": EXPERT})
+    record = world.api("manager", "GET", f"/profiles/{profile}/record").json
+    assert (record["completed"], record["on_time"], record["first_time"], record["terminated"]) == (1, 1, 0, 1)
+    assert record["ratings"] == 1 and record["mean_stars"] == 4.0 and record["termination_reasons"] == ["进度严重滞后"]
+    page = world.login("manager").get(f"/profiles/{profile}").get_data(as_text=True)
+    assert 'data-testid="track-record"' in page and "★4.0" in page
+    fresh = world.challenge("published")
+    ranked = world.login("manager").get(f"/challenges/{fresh}/candidates").get_data(as_text=True)
+    assert "★4.0" in ranked

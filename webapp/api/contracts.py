@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from flask_login import current_user, login_required
 
-from models.contracts import Confirmation, ContractList, ContractRead, ContractTerms, DeliverableRead, Note
+from models.contracts import (
+    Confirmation,
+    ContractList,
+    ContractRead,
+    ContractTerms,
+    DeliverableRead,
+    Note,
+    RatingIn,
+    RatingRead,
+    TrackRecord,
+)
 from webapp import db
 from webapp.api.base import body, bp, responses, validate
-from webapp.services import contracts
+from webapp.services import contracts, profiles, track
 
 TAG = "contracts"
 
@@ -118,3 +128,23 @@ def return_deliverable(contract_id: int, item_id: int):
     item = contracts.send_back(db.session(), current_user, contract_id, item_id, body().text)
     db.commit()
     return _item(item)
+
+
+@bp.post("/contracts/<int:contract_id>/rating")
+@login_required
+@validate(json=RatingIn, resp=responses(201, RatingRead, 403, 404, 409, 422), tags=[TAG])
+def rate_contract(contract_id: int):
+    """Rate the other party of a completed contract, 1–5 stars with a comment (once each)."""
+    row = track.rate(db.session(), current_user, contract_id, body())
+    db.commit()
+    return RatingRead.model_validate(row, from_attributes=True), 201
+
+
+@bp.get("/profiles/<int:profile_id>/record")
+@login_required
+@validate(resp=responses(200, TrackRecord, 404), tags=[TAG])
+def profile_record(profile_id: int):
+    """A candidate's track record on the platform's contracts, and the ratings enterprises gave."""
+    session = db.session()
+    profile = profiles.get_profile(session, profile_id)
+    return track.of_solvers(session, [profile.user_id]).get(profile.user_id, TrackRecord())

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models.accounts import Organisation
-from models.contracts import MAX_DELIVERABLES, Confirmation, ContractTerms, Note
+from models.contracts import MAX_DELIVERABLES, Confirmation, ContractTerms, Note, RatingIn
 from webapp import db
 from webapp.blueprints.forms import form_status, row_errors, run_form
-from webapp.services import contracts
+from webapp.services import contracts, track
 
 bp = Blueprint("contracts", __name__)
 ROW_FIELDS = ("title", "indicators", "amount", "due")
@@ -38,7 +38,21 @@ def detail(contract_id: int):
     return render_template("contracts/detail.html", contract=contracts.read(session, contract, challenge),
                            challenge=challenge, enterprise=org.name if org else "",
                            owner=challenge.owner_id == current_user.id,
-                           solver=contract.solver_id == current_user.id)
+                           solver=contract.solver_id == current_user.id,
+                           ratings=track.ratings_of(session, contract.id),
+                           solver_record=track.of_solvers(session, [contract.solver_id]).get(contract.solver_id),
+                           enterprise_record=track.of_enterprise(session, challenge.organisation_id))
+
+
+@bp.route("/contracts/<int:contract_id>/rating", methods=["POST"])
+@login_required
+def rate(contract_id: int):
+    """A party rates the other after completion."""
+    _done, errors = run_form(RatingIn, lambda data: track.rate(db.session(), current_user, contract_id, data),
+                             {"stars": request.form.get("stars", ""), "comment": request.form.get("comment", "")})
+    flash(next(iter(errors.values())) if errors else _("Thank you: your rating was recorded."),
+          "error" if errors else "info")
+    return redirect(url_for(".detail", contract_id=contract_id, _anchor="ratings"))
 
 
 @bp.route("/bids/<int:bid_id>/contract", methods=["GET", "POST"])

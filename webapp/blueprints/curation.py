@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from models.curation import Decision, RejectReason
 from models.profiles import ProfileKind
 from webapp import db
-from webapp.services import curation
+from webapp.services import curation, track
 from webapp.services.access import is_owner
 from webapp.services.diagnosis import diagnose
 from webapp.services.errors import ValidationError
@@ -27,8 +27,9 @@ def candidates(challenge_id: int):
     challenge = curation.curated_challenge(session, current_user, challenge_id)  # held: the ranking reuses it
     rows = curation.ranked_candidates(session, current_user, challenge_id, kind)
     db.commit()
+    records = track.of_solvers(session, [r.profile.user_id for r in rows]) if kind == ProfileKind.SOLVER else {}
     return render_template("curation/candidates.html", challenge=challenge, rows=rows, kind=kind.value,
-                           can_decide=current_user.has(*curation.CURATORS),
+                           records=records, can_decide=current_user.has(*curation.CURATORS),
                            owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason))
 
 

@@ -12,7 +12,7 @@ from models.files import AttachmentKind
 from models.profiles import Achievement, DocumentCreate, ProfileUpdate
 from webapp import db
 from webapp.blueprints.forms import form_status, posted, run_form
-from webapp.services import attachments
+from webapp.services import attachments, track
 from webapp.services import profiles as service
 from webapp.services.errors import ValidationError
 
@@ -45,7 +45,8 @@ def view(profile_id: int):
                            org=session.get(Organisation, profile.organisation_id),
                            documents=(documents := service.documents_of(session, profile.id)),
                            achievements=achievements, document_files=attachments.on_page(
-                               session, current_user, AttachmentKind.DOCUMENT, [d.id for d in documents]))
+                               session, current_user, AttachmentKind.DOCUMENT, [d.id for d in documents]),
+                           record=track.of_solvers(session, [profile.user_id]).get(profile.user_id))
 
 
 @bp.route("/me", methods=["GET", "POST"])

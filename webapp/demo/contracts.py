@@ -14,9 +14,9 @@ from sqlmodel import Session, col, select
 
 from models.accounts import User
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.contracts import ContractTerms, DeliverableIn
+from models.contracts import ContractTerms, DeliverableIn, RatingIn
 from webapp.demo.assistance import MILESTONE_NAMES, account
-from webapp.services import contracts
+from webapp.services import contracts, track
 
 PLAN = ("proposed", "changes_requested", "completed", "under_way", "completed", "terminated", "none")
 
@@ -63,6 +63,9 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
     if state == "under_way":
         contracts.report(session, solver, contract.id, items[1].id, "中试线已连续运行30天，指标达到合同要求。")
     _backdate(contract, items, done)
+    if state == "completed":
+        track.rate(session, owner, contract.id, RatingIn(stars=5, comment="交付扎实，指标全部达到，现场培训到位。"))
+        track.rate(session, solver, contract.id, RatingIn(stars=4, comment="付款及时，现场配合良好。"))
 
 
 def _backdate(contract, items, done: int) -> None:

@@ -66,6 +66,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "contract.terminated": ("“{title}”的合同已终止：{reason}", "The contract for “{title}” was terminated: {reason}"),
     "contract.completed": ("“{title}”的合同全部里程碑已验收，合同完成。",
                            "Every milestone of the contract for “{title}” was accepted: the contract is completed."),
+    "contract.rated": ("对方对“{title}”的合同履约给出了 {stars} 星评价。",
+                       "The other party rated the contract for “{title}” {stars} stars."),
     "deliverable.reported": ("“{title}”的里程碑“{milestone}”已提交，待验收。",
                              "Milestone “{milestone}” of “{title}” was reported delivered and awaits acceptance."),
     "deliverable.accepted": ("“{title}”的里程碑“{milestone}”已通过验收。",

@@ -1,0 +1,89 @@
+"""Track records (履约记录): what each party's contracts came to — completed, on time, accepted without a returned
+milestone, terminated and why — and the ratings counterparts gave after completion (1–5, both ways, once each).
+
+A record is read beside a match score, never folded into it: the engine ranks by text, the record is shown next
+to the score so a technical manager weighs both (README, "After the award").
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from models.challenges import Challenge
+from models.contracts import Contract, ContractStatus, Deliverable, Rating, RatingIn, TrackRecord
+from webapp.auth import Account
+from webapp.services.audit import record_event, snapshot
+from webapp.services.contracts import contract_for, link
+from webapp.services.errors import InvalidTransition, PermissionDenied
+from webapp.services.notifications import notify
+from webapp.services.transitions import insert_once
+
+
+def rate(session: Session, user: Account, contract_id: int, data: RatingIn) -> Rating:
+    """A party rates the other once the contract is completed: the enterprise the solver, the solver the
+    enterprise."""
+    contract, challenge = contract_for(session, user, contract_id)
+    if user.id not in (challenge.owner_id, contract.solver_id):
+        raise PermissionDenied(_("Only the parties to a contract rate each other."))
+    if contract.status != ContractStatus.COMPLETED:
+        raise InvalidTransition(_("A contract is rated once it is completed."))
+    by_enterprise = user.id == challenge.owner_id
+    rating = Rating(contract_id=contract.id, rater_id=user.id, stars=data.stars, comment=data.comment.strip(),
+                    ratee_user_id=contract.solver_id if by_enterprise else None,
+                    ratee_organisation_id=None if by_enterprise else challenge.organisation_id)
+    insert_once(session, rating, _("You already rated this contract."))
+    record_event(session, user.id, "contract.rated", rating, None, snapshot(rating, "stars", "comment"))
+    notify(session, contract.solver_id if by_enterprise else challenge.owner_id, "contract.rated", link(contract),
+           title=challenge.title, stars=str(data.stars))
+    return rating
+
+
+def ratings_of(session: Session, contract_id: int) -> list[Rating]:
+    """The ratings given on one contract."""
+    return list(session.exec(select(Rating).where(Rating.contract_id == contract_id).order_by(col(Rating.id))))
+
+
+def of_solvers(session: Session, user_ids: list[int]) -> dict[int, TrackRecord]:
+    """The records of solvers (by user id), in three queries however many."""
+    if not user_ids:
+        return {}
+    contracts = list(session.exec(select(Contract).where(col(Contract.solver_id).in_(user_ids))))
+    stars = session.exec(select(Rating.ratee_user_id, Rating.stars).where(col(Rating.ratee_user_id).in_(user_ids)))
+    return _records(session, contracts, lambda c: c.solver_id, list(stars))
+
+
+def of_enterprise(session: Session, organisation_id: int) -> TrackRecord:
+    """The record of an enterprise (its organisation's challenges' contracts)."""
+    contracts = list(session.exec(select(Contract).join(Challenge, Challenge.id == Contract.challenge_id)
+                                  .where(Challenge.organisation_id == organisation_id)))
+    stars = session.exec(select(Rating.ratee_organisation_id, Rating.stars)
+                         .where(Rating.ratee_organisation_id == organisation_id))
+    return _records(session, contracts, lambda _c: organisation_id, list(stars)).get(organisation_id, TrackRecord())
+
+
+def _records(session: Session, contracts: list[Contract], key, stars: list) -> dict[int, TrackRecord]:
+    returned = set(session.exec(select(Deliverable.contract_id).where(
+        col(Deliverable.contract_id).in_([c.id for c in contracts] or [0]), Deliverable.return_reason != "")))
+    records: dict[int, TrackRecord] = defaultdict(TrackRecord)
+    for contract in contracts:
+        record = records[key(contract)]
+        if contract.status == ContractStatus.COMPLETED:
+            record.completed += 1
+            record.on_time += contract.ended_at is not None and contract.ended_at.date() <= contract.end_date
+            record.first_time += contract.id not in returned
+        elif contract.status == ContractStatus.TERMINATED:
+            record.terminated += 1
+            record.termination_reasons = [*record.termination_reasons, contract.end_reason]
+        elif contract.status == ContractStatus.CONFIRMED:
+            record.under_way += 1
+    given: dict[int, list[int]] = defaultdict(list)
+    for ratee, value in stars:
+        given[ratee].append(value)
+    for ratee, values in given.items():
+        records[ratee].ratings = len(values)
+        records[ratee].mean_stars = round(statistics.fmean(values), 1)
+    return dict(records)
