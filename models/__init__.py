@@ -14,6 +14,7 @@ from models import (
     membership,
     notifications,
     profiles,
+    registration,
     reviews,
     security,
     subsidies,
@@ -23,6 +24,6 @@ from models.db import default_url, make_engine, new_session
 
 __all__ = [
     "accounts", "audit", "challenges", "clarifications", "contracts", "credit", "curation", "dispatch", "files", "jobs",
-    "membership", "notifications", "profiles", "reviews", "security", "subsidies", "teams",
+    "membership", "notifications", "profiles", "registration", "reviews", "security", "subsidies", "teams",
     "default_url", "make_engine", "new_session",
 ]

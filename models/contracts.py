@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from models.challenges import MAX_BUDGET_YUAN
 from models.common import enum_type, utcnow
-from models.validation import iso_date, non_blank
+from models.validation import iso_date, non_blank, not_before_start
 
 MAX_DELIVERABLES = 10
 
@@ -106,13 +106,7 @@ class ContractTerms(SQLModel):
 
     _iso = field_validator("start_date", "end_date", mode="before")(iso_date)
 
-    @field_validator("end_date")
-    @classmethod
-    def _after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        start = info.data.get("start_date")
-        if start is not None and value < start:
-            raise ValueError("the end must not be before the start")
-        return value
+    _after_start = field_validator("end_date")(not_before_start)
 
     @field_validator("milestones")
     @classmethod

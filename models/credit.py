@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import field_validator
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
-from models.validation import iso_date, non_blank
+from models.validation import iso_date, non_blank, not_before_start
 
 
 class ListKind(StrEnum):
@@ -70,13 +70,7 @@ class ListingCreate(SQLModel):
     _reason = field_validator("reason")(non_blank)
     _iso = field_validator("start_date", "end_date", mode="before")(iso_date)
 
-    @field_validator("end_date")
-    @classmethod
-    def _after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        start = info.data.get("start_date")
-        if start is not None and value < start:
-            raise ValueError("the end must not be before the start")
-        return value
+    _after_start = field_validator("end_date")(not_before_start)
 
 
 class Decision(SQLModel):

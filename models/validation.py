@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from pydantic import ValidationInfo
+
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 40
 
@@ -99,3 +101,11 @@ def with_check_character(first17: str) -> str:
 
 
 MAX_RECORD_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
+
+
+def not_before_start(value: dt.date, info: ValidationInfo) -> dt.date:
+    """An end date (validated after `start_date`) that is not before the start."""
+    start = info.data.get("start_date")
+    if start is not None and value < start:
+        raise ValueError("the end must not be before the start")
+    return value

@@ -167,6 +167,17 @@ APPEAL_LABELS = {
     "upheld": ("维持", "Upheld"),
     "granted": ("已撤销", "Granted"),
 }
+CONTRACT_TYPE_LABELS = {
+    "development": ("技术开发", "Technology development"),
+    "transfer": ("技术转让", "Technology transfer"),
+    "licence": ("技术许可", "Technology licence"),
+    "consulting": ("技术咨询", "Technology consulting"),
+    "service": ("技术服务", "Technology service"),
+}
+REGISTRATION_LABELS = {
+    "draft": ("草稿", "Draft"),
+    "confirmed": ("已确认", "Confirmed"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
@@ -176,7 +187,8 @@ TABLES = {
     "dispatch": DISPATCH_LABELS, "invitation": INVITATION_LABELS, "review_status": REVIEW_STATUS_LABELS,
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
     "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS, "trl": TRL_LABELS, "ip": IP_LABELS,
-    "credit_kind": CREDIT_KIND_LABELS, "appeal": APPEAL_LABELS,
+    "credit_kind": CREDIT_KIND_LABELS, "appeal": APPEAL_LABELS, "contract_type": CONTRACT_TYPE_LABELS,
+    "registration": REGISTRATION_LABELS,
 }
 
 

@@ -19,6 +19,7 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     files,
     inbox,
     profiles,
+    registration,
     reviews,
     subsidies,
 )

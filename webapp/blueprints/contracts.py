@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models.accounts import Organisation
 from models.contracts import MAX_DELIVERABLES, Confirmation, ContractTerms, Note, RatingIn
+from models.registration import RegistrationIn
 from webapp import db
 from webapp.blueprints.forms import form_status, row_errors, run_form
-from webapp.services import contracts, track
+from webapp.services import contracts, registration, registration_pdf, track
 
 bp = Blueprint("contracts", __name__)
 ROW_FIELDS = ("title", "indicators", "amount", "due")
@@ -168,3 +169,43 @@ def _from_contract(read) -> dict:
         values |= {f"milestone_title_{i}": item.title, f"milestone_indicators_{i}": item.indicators,
                    f"milestone_amount_{i}": item.amount, f"milestone_due_{i}": item.due.isoformat()}
     return values
+
+
+@bp.route("/contracts/<int:contract_id>/registration", methods=["GET", "POST"])
+@login_required
+def registration_form(contract_id: int):
+    """The registration record (技术合同认定登记): the enterprise completes and saves it; everyone entitled reads it."""
+    session = db.session()
+    contract, challenge = contracts.contract_for(session, current_user, contract_id)
+    found = registration.registration_of(session, contract.id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        saved, errors = run_form(RegistrationIn, lambda data: registration.save(session, current_user, contract_id,
+                                                                                data))
+        if saved is not None:
+            flash(_("Registration record saved. Confirm it when it is complete."))
+            return redirect(url_for(".registration_form", contract_id=contract_id))
+    values = request.form if request.method == "POST" else (
+        found.model_dump(mode="json") if found else registration.prefilled(session, contract, challenge))
+    return render_template("contracts/registration.html", contract=contract, challenge=challenge, record=found,
+                           values=values, errors=errors, owner=challenge.owner_id == current_user.id), \
+        form_status(errors)
+
+
+@bp.route("/contracts/<int:contract_id>/registration/confirm", methods=["POST"])
+@login_required
+def confirm_registration(contract_id: int):
+    """The enterprise confirms the record."""
+    registration.confirm(db.session(), current_user, contract_id)
+    db.commit()
+    flash(_("Registration record confirmed; the solver and government were told."))
+    return redirect(url_for(".registration_form", contract_id=contract_id))
+
+
+@bp.route("/contracts/<int:contract_id>/registration.pdf")
+@login_required
+def registration_pdf_file(contract_id: int):
+    """The record as a PDF for signature."""
+    found, contract, challenge = registration.visible(db.session(), current_user, contract_id)
+    return Response(registration_pdf.render(found, contract, challenge), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="registration-{contract_id}.pdf"'})

@@ -23,7 +23,8 @@ from webapp.transfer.tables import write_csv
 from webapp.validation import parse
 
 bp = Blueprint("dashboard", __name__, url_prefix="/government/dashboard")
-LABELLED = {"by_status": "status", "by_field": "field", "by_region": "region", "subsidies": "field"}
+LABELLED = {"by_status": "status", "by_field": "field", "by_region": "region", "subsidies": "field",
+            "registrations": "field"}
 
 
 class DashboardQuery(SQLModel):
@@ -118,6 +119,8 @@ def _column_labels(_locale: str) -> dict[str, str]:
         "stage": _("Stage"), "count": _("Number"), "published": _("Published"),
         "contracted": _("Contract confirmed"),
         "completed": _("Contract completed"), "days_from_previous": _("Median days from the previous stage"),
+        "registered": _("Registered contracts"), "contract_amount": _("Contract amount (yuan)"),
+        "technology_income": _("Of which technology income (yuan)"),
     }
 
 
@@ -135,4 +138,5 @@ def _titles(_locale: str) -> dict[str, str]:
         "curation": _("Technical managers: curation volume and acceptance rate"),
         "commissioner_load": _("Science commissioners' load"), "subsidies": _("Subsidy committed and released"),
         "funnel": _("From publication to completed contract (value: rewards, then contract prices, in yuan)"),
+        "registrations": _("Registered technology contracts by field (技术合同认定登记)"),
     }

@@ -15,8 +15,9 @@ from sqlmodel import Session, col, select
 from models.accounts import User
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.contracts import ContractTerms, DeliverableIn, RatingIn
+from models.registration import RegistrationIn
 from webapp.demo.assistance import MILESTONE_NAMES, account
-from webapp.services import contracts, track
+from webapp.services import contracts, registration, track
 
 PLAN = ("proposed", "changes_requested", "completed", "under_way", "completed", "terminated", "none")
 
@@ -63,6 +64,8 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
     if state == "under_way":
         contracts.report(session, solver, contract.id, items[1].id, "中试线已连续运行30天，指标达到合同要求。")
     _backdate(contract, items, done)
+    if state in ("completed", "under_way"):
+        _register(session, owner, contract, challenge, confirm=state == "completed")
     if state == "completed":
         track.rate(session, owner, contract.id, RatingIn(stars=5, comment="交付扎实，指标全部达到，现场培训到位。"))
         track.rate(session, solver, contract.id, RatingIn(stars=4, comment="付款及时，现场配合良好。"))
@@ -91,3 +94,12 @@ def _terms(bid: Bid, challenge: Challenge, start: dt.date, end: dt.date) -> Cont
         DeliverableIn(title=name, indicators=f"{keyword}：达到榜单技术指标并经第三方检测", amount=part,
                       due=start + dt.timedelta(days=days * (i + 1) // len(MILESTONE_NAMES)))
         for i, ((name, _share), part) in enumerate(zip(MILESTONE_NAMES, parts, strict=True))])
+
+
+def _register(session: Session, owner, contract, challenge: Challenge, confirm: bool) -> None:
+    """The registration record, as the enterprise would fill it from the prefilled draft."""
+    data = registration.prefilled(session, contract, challenge)
+    data["technology_income"] = contract.price * 9 // 10 // 10_000 * 10_000  # some of the price buys equipment
+    registration.save(session, owner, contract.id, RegistrationIn.model_validate(data))
+    if confirm:
+        registration.confirm(session, owner, contract.id)

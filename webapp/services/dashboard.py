@@ -21,6 +21,7 @@ from models.contracts import Contract
 from models.curation import CuratorDecision, Decision
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile, ProfileKind
+from models.registration import Registration, RegistrationStatus
 from models.subsidies import Milestone, MilestoneStatus, Subsidy
 
 
@@ -197,13 +198,14 @@ FIGURES = {
     "curation": curation,
     "commissioner_load": commissioner_load,
     "subsidies": subsidies,
-    "funnel": lambda s, f: _funnel(s, f),
+    "funnel": lambda s, f: _after_award("funnel", s, f),
+    "registrations": lambda s, f: _after_award("registrations", s, f),
 }
 
 
-def _funnel(session: Session, filters: Filters) -> Figure:
-    from webapp.services.funnel import funnel  # it builds on this module's filters
-    return funnel(session, filters)
+def _after_award(name: str, session: Session, filters: Filters) -> Figure:
+    from webapp.services import funnel  # it builds on this module's filters and Figure
+    return getattr(funnel, name)(session, filters)
 
 def figure(session: Session, name: str, filters: Filters) -> Figure:
     """One named figure."""
@@ -222,7 +224,8 @@ def stamp(session: Session) -> tuple:
     parts = [select(func.count()).select_from(Challenge), select(func.max(Challenge.updated_at))]
     for model in (Bid, CuratorDecision, Dispatch, Subsidy):  # rows only ever added
         parts += [select(func.count()).select_from(model), select(func.max(model.id))]
-    parts += [select(func.count()).select_from(Contract), select(func.max(Contract.updated_at))]
+    parts += [select(func.count()).select_from(Contract), select(func.max(Contract.updated_at)),
+              select(func.count()).select_from(Registration).where(Registration.status == RegistrationStatus.CONFIRMED)]
     released = Milestone.status == MilestoneStatus.RELEASED
     parts += [select(func.count()).select_from(Milestone).where(released),
               select(func.max(Milestone.released_at)).where(released)]

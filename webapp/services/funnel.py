@@ -1,8 +1,10 @@
-"""The dashboard's funnel after publication: published → awarded → contract confirmed → contract completed,
-with the value at each stage and the days between stages (median). The dashboard's filters apply (period of
-creation, field, region), so the same figure reads by field or region.
+"""The dashboard's figures after the award: the funnel after publication (published → awarded → contract
+confirmed → contract completed, with the value at each stage and the median days from the previous one), and
+the confirmed technology-contract registrations by field. The dashboard's filters apply (period of creation,
+field, region), so the same figures read by field or region.
 
-Value: the rewards of published and awarded challenges; the agreed prices of confirmed and completed contracts.
+Funnel value: the rewards of published and awarded challenges; the agreed prices of confirmed and completed
+contracts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.challenges import Challenge
 from models.contracts import Contract, ContractStatus
+from models.registration import Registration, RegistrationStatus
 from webapp.services.dashboard import Figure, Filters, _days, challenge_filter
 
 CONFIRMED_OR_LATER = (ContractStatus.CONFIRMED, ContractStatus.COMPLETED)
@@ -56,3 +59,17 @@ def _between(start, end) -> float:
 
 def _median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else 0.0
+
+
+def registrations(session: Session, filters: Filters) -> Figure:
+    """Confirmed technology-contract registrations by field: how many, their contract amount and technology
+    income (the technology-transaction value the city reports)."""
+    rows = session.exec(challenge_filter(
+        select(Registration.field, func.count(), func.sum(Registration.total_amount),
+               func.sum(Registration.technology_income)).select_from(Registration)
+        .join(Contract, Contract.id == Registration.contract_id).join(Challenge, Challenge.id == Contract.challenge_id)
+        .where(Registration.status == RegistrationStatus.CONFIRMED), filters)
+        .group_by(Registration.field).order_by(func.sum(Registration.technology_income).desc())).all()
+    return Figure("registrations", "bar", ["field", "registered", "contract_amount", "technology_income"],
+                  [[getattr(f, "value", f), n, int(total or 0), int(income or 0)] for f, n, total, income in rows],
+                  series=(2, 3), horizontal=True)

@@ -68,6 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Every milestone of the contract for “{title}” was accepted: the contract is completed."),
     "contract.rated": ("对方对“{title}”的合同履约给出了 {stars} 星评价。",
                        "The other party rated the contract for “{title}” {stars} stars."),
+    "registration.confirmed": ("“{title}”的技术合同认定登记表已由企业确认。",
+                               "The technology-contract registration record for “{title}” was confirmed."),
     "deliverable.reported": ("“{title}”的里程碑“{milestone}”已提交，待验收。",
                              "Milestone “{milestone}” of “{title}” was reported delivered and awaits acceptance."),
     "deliverable.accepted": ("“{title}”的里程碑“{milestone}”已通过验收。",

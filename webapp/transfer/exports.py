@@ -1,5 +1,5 @@
 """Export transaction data for sharing between regions (京津冀): challenges, bids, awards, dispatches; and for
-government's own records, contracts and the credit lists.
+government's own records, contracts, their confirmed registration records and the credit lists.
 
 Each dataset has a fixed, documented column schema (COLUMNS; README "Import and export" lists it).
 Only public facts leave: published challenges without their confidential details, and no bid texts; contracts
@@ -22,6 +22,7 @@ from models.contracts import Contract, Deliverable, DeliverableStatus
 from models.credit import CreditListing
 from models.dispatch import Dispatch, shown_status
 from models.profiles import Profile
+from models.registration import Registration, RegistrationStatus
 from webapp.services.credit import party_name
 from webapp.transfer.tables import write_csv
 
@@ -63,6 +64,14 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("accepted_amount", "payments of accepted milestones in yuan"), ("start_date", "YYYY-MM-DD"),
         ("end_date", "YYYY-MM-DD"), ("status", "proposed, changes_requested, confirmed, completed or terminated"),
         ("confirmed_at", "confirmation time, ISO 8601 UTC or empty"), ("ended_at", "completion or termination time"),
+    ],
+    "registrations": [
+        ("contract_id", "contract id"), ("contract_type", "development, transfer, licence, consulting or service"),
+        ("buyer_name", "buyer (the enterprise)"), ("buyer_credit_code", "buyer's unified social credit code"),
+        ("seller_name", "seller (the solver's organisation)"), ("seller_credit_code", "seller's credit code"),
+        ("total_amount", "contract amount in yuan"), ("technology_income", "technology income in yuan"),
+        ("signed_on", "YYYY-MM-DD"), ("start_date", "YYYY-MM-DD"), ("end_date", "YYYY-MM-DD"),
+        ("field", "technology field code"), ("region", "region code"), ("confirmed_at", "ISO 8601 UTC"),
     ],
     "credit": [
         ("id", "entry id"), ("kind", "blacklist or watch"), ("party", "organisation, or person's name and e-mail"),
@@ -131,6 +140,14 @@ def _contracts(session: Session) -> list[list]:
              k.end_date, k.status, k.confirmed_at, k.ended_at] for k, c, ent, solver, org, amount in rows]
 
 
+def _registrations(session: Session) -> list[list]:
+    rows = session.exec(select(Registration).where(Registration.status == RegistrationStatus.CONFIRMED)
+                        .order_by(col(Registration.contract_id)))
+    return [[r.contract_id, r.contract_type, r.buyer_name, r.buyer_credit_code, r.seller_name, r.seller_credit_code,
+             r.total_amount, r.technology_income, r.signed_on, r.start_date, r.end_date, r.field, r.region,
+             r.confirmed_at] for r in rows]
+
+
 def _credit(session: Session) -> list[list]:
     rows = session.exec(select(CreditListing).order_by(col(CreditListing.id)))
     return [[e.id, e.kind, party_name(session, e), e.reason, e.start_date, e.end_date, e.status, e.appeal]
@@ -139,7 +156,7 @@ def _credit(session: Session) -> list[list]:
 
 ROWS: dict[str, Callable[[Session], list[list]]] = {
     "challenges": _challenges, "bids": _bids, "awards": _awards, "dispatches": _dispatches,
-    "contracts": _contracts, "credit": _credit,
+    "contracts": _contracts, "registrations": _registrations, "credit": _credit,
 }
 
 
