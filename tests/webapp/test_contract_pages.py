@@ -116,3 +116,17 @@ def test_government_binds_a_tranche_by_form(world):
     gov.post(f"/challenges/{cid}/milestones/{tranche}/bind", data={"deliverable_id": str(item)})
     page = world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)
     assert 'data-testid="bound"' in page and "产线验证" in page
+
+
+def test_an_overdue_milestone_is_flagged_on_the_contract_and_the_workbench(world):
+    """A confirmed contract whose first milestone was due ten days ago: flagged overdue in the API, on the
+    contract page and on the solver's workbench."""
+    _cid, bid = accepted_bid(world)
+    owner = world.login("owner")
+    contract = contract_id(owner.post(f"/bids/{bid}/contract", data=form(
+        start_date=day(-60), milestone_due_1=day(-10))))
+    solver = world.login("solver")
+    solver.post(f"/contracts/{contract}/confirm", data={"revision": "1"})
+    assert world.api("solver", "GET", f"/contracts/{contract}").json["milestones"][0]["overdue"] is True
+    assert 'data-testid="overdue"' in owner.get(f"/contracts/{contract}").get_data(as_text=True)
+    assert "样机交付" in solver.get("/").get_data(as_text=True) and "已逾期" in solver.get("/").get_data(as_text=True)

@@ -18,6 +18,7 @@ from webapp.api import (  # noqa: F401  (register routes on bp)
     exports,
     files,
     inbox,
+    outcomes,
     profiles,
     registration,
     reviews,

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from models.curation import Decision, RejectReason
 from models.profiles import ProfileKind
 from webapp import db
-from webapp.services import curation, track
+from webapp.services import curation, outcomes, track
 from webapp.services.access import is_owner
 from webapp.services.diagnosis import diagnose
-from webapp.services.errors import ValidationError
+from webapp.services.errors import PermissionDenied, ValidationError
 
 bp = Blueprint("curation", __name__)
 
@@ -84,3 +84,16 @@ def decline(challenge_id: int):
     db.commit()
     flash(_("Invitation declined; the enterprise was told."))
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+
+
+@bp.route("/curation/outcomes")
+@login_required
+def outcomes_page():
+    """Technical managers' recommendations and their fate beside the engine's picks (government: all; a
+    manager: their own)."""
+    if not current_user.has("government", "manager"):
+        raise PermissionDenied(_("Only government and technical managers read curation outcomes."))
+    labels = {"recommended": _("Recommended"), "invited": _("Invited"), "bid": _("Bid"),
+              "awarded": _("Awarded"), "completed": _("Contract completed")}
+    return render_template("curation/outcomes.html", rows=outcomes.outcomes(db.session(), current_user),
+                           stages=outcomes.STAGES, stage_labels=labels, floor=outcomes.RATE_FLOOR)

@@ -26,7 +26,7 @@ from models.subsidies import Milestone, MilestoneStatus, Subsidy
 from models.teams import BidMember, MemberStatus
 from webapp.auth import Account
 from webapp.i18n import day, label
-from webapp.services import curation, dispatch
+from webapp.services import contracts, curation, dispatch
 
 
 @dataclass
@@ -121,9 +121,13 @@ def _solver_contracts(session: Session, user: Account) -> list[Item]:
         Item(_("Contract terms to confirm"), len(proposed), "/contracts",
              [(t, f"/contracts/{c}") for c, t in proposed[:5]]),
         Item(_("Milestones to deliver"), len(next_items), "/contracts",
-             [(Markup("{} · {} · {}").format(t, d.title, day(d.due)), f"/contracts/{c}#milestones")
+             [(Markup("{} · {} · {}{}").format(t, d.title, day(d.due), _overdue(d)), f"/contracts/{c}#milestones")
               for c, (t, d) in sorted(next_items.items(), key=lambda pair: pair[1][1].due)[:5]]),
     ]
+
+
+def _overdue(item: Deliverable) -> str:
+    return f" · {_('overdue')}" if contracts.is_overdue(item) else ""
 
 
 def _with_deliverables(statement):
@@ -180,8 +184,8 @@ def _manager(session: Session, user: Account) -> list[Item]:
         _in_fields(session, user, uncurated),
         Item(_("All published challenges nobody has curated yet (oldest first)"), len(uncurated), "/challenges/",
              [(t, f"/challenges/{c}/candidates") for c, t in list(uncurated.items())[:5]]),
-        Item(_("My recommendations (of which the enterprise invited)"), len(mine), "/challenges/",
-             [(_("%(n)s invited to bid", n=invited), "/challenges/")] if mine else []),
+        Item(_("My recommendations (of which the enterprise invited)"), len(mine), "/curation/outcomes",
+             [(_("%(n)s invited to bid", n=invited), "/curation/outcomes")] if mine else []),
         *_reviewer(session, user),
     ]
 
@@ -234,6 +238,9 @@ def _government(session: Session, user: Account) -> list[Item]:
             DispatchRequest.status == RequestStatus.OPEN)), "/government/dispatch"),
         Item(_("Organisations to verify"), _count(session, select(Organisation.id).where(
             Organisation.status == OrgStatus.PENDING)), "/government/organisations"),
+        Item(_("Technical managers with recommendations (their outcomes)"), _count(session, select(
+            CuratorDecision.curator_id).where(CuratorDecision.decision == "recommend").distinct()),
+             "/curation/outcomes"),
     ]
 
 
