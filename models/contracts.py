@@ -82,6 +82,7 @@ class Deliverable(SQLModel, table=True):
     return_reason: str = Field(default="", max_length=2000)
     reported_at: dt.datetime | None = None
     accepted_at: dt.datetime | None = None
+    overdue_noticed_on: dt.date | None = None  # the day both parties were told it is overdue (once)
 
 
 class DeliverableIn(SQLModel):

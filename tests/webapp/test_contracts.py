@@ -307,3 +307,36 @@ def test_the_track_record_counts_outcomes_and_ratings(world, confirmed):
     fresh = world.challenge("published")
     ranked = world.login("manager").get(f"/challenges/{fresh}/candidates").get_data(as_text=True)
     assert "★4.0" in ranked
+
+
+def test_overdue_milestones_are_notified_once(world, runner):
+    """A confirmed contract whose first milestone was due yesterday: the sweep tells both parties once; a
+    second sweep (or a second worker) tells nobody again; a milestone not yet due is left alone."""
+    _cid, bid = accepted_bid(world)
+    late = terms(start_date=day(-30), milestones=[{"title": "样机交付", "amount": 200000, "due": day(-1)},
+                                                  {"title": "产线验证", "amount": 400000, "due": day(60)}])
+    contract = propose(world, bid, late).json
+    world.api("solver", "POST", f"/contracts/{contract['id']}/confirm", {"revision": 1})
+    first = runner.invoke(args=["notify-overdue"])
+    assert first.exit_code == 0 and "Notified 1" in first.output
+    assert "Notified 0" in runner.invoke(args=["notify-overdue"]).output
+    for nick in ("solver", "owner"):
+        kinds = [n["kind"] for n in world.api(nick, "GET", "/notifications").json["items"]]
+        assert kinds.count("deliverable.overdue") == 1
+
+
+def test_the_worker_sweeps_overdue_milestones_when_the_day_changes(world, app):
+    """The job worker's daily step notices the overdue milestone on its first pass and sweeps again only when
+    the day in China changes."""
+    from models.db import new_session
+    from webapp.jobs.cli import daily
+    _cid, bid = accepted_bid(world)
+    late = terms(start_date=day(-30), milestones=[{"title": "样机交付", "amount": 200000, "due": day(-1)}])
+    contract = propose(world, bid, late).json
+    world.api("solver", "POST", f"/contracts/{contract['id']}/confirm", {"revision": 1})
+    with app.app_context():
+        engine = app.extensions["engine"]
+        swept = daily(lambda: new_session(engine), None)
+        assert daily(lambda: new_session(engine), swept) == swept
+    kinds = [n["kind"] for n in world.api("owner", "GET", "/notifications").json["items"]]
+    assert kinds.count("deliverable.overdue") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import threading
 
@@ -9,8 +10,31 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from models.db import new_session
+from models.db import new_session, writing
 from webapp.jobs.queue import run_one, run_pending, worker_name
+from webapp.services.contracts import today
+from webapp.services.overdue import notify_overdue
+
+
+def daily(session_factory, swept: dt.date | None) -> dt.date:
+    """Once a day in China: notices of overdue contract milestones (every worker may sweep; each is told once)."""
+    day = today()
+    if day != swept:
+        with writing(), session_factory() as session:
+            notify_overdue(session, day)
+            session.commit()
+    return day
+
+
+@click.command("notify-overdue")
+@with_appcontext
+def notify_overdue_command() -> None:
+    """Tell both parties of each contract milestone that became overdue (the worker does this daily)."""
+    from webapp import db
+    session = db.session()
+    noticed = notify_overdue(session)
+    session.commit()
+    click.echo(f"Notified {noticed} overdue milestone(s).")
 
 
 @click.command("worker")
@@ -33,7 +57,9 @@ def worker(once: bool, poll: float) -> None:
         signal.signal(signum, lambda *_: stop.set())
     me = worker_name()
     click.echo(f"Worker {me} is waiting for jobs (stop with Ctrl-C or SIGTERM).")
+    swept: dt.date | None = None
     while not stop.is_set():
+        swept = daily(session_factory, swept)
         if not run_one(session_factory, me):
             stop.wait(poll)
     click.echo(f"Worker {me} stopped.")

@@ -70,6 +70,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "The other party rated the contract for “{title}” {stars} stars."),
     "registration.confirmed": ("“{title}”的技术合同认定登记表已由企业确认。",
                                "The technology-contract registration record for “{title}” was confirmed."),
+    "deliverable.overdue": ("“{title}”的合同里程碑“{milestone}”已逾期（应于 {due} 交付）。",
+                            "Milestone “{milestone}” of the contract for “{title}” is overdue (due {due})."),
     "deliverable.reported": ("“{title}”的里程碑“{milestone}”已提交，待验收。",
                              "Milestone “{milestone}” of “{title}” was reported delivered and awaits acceptance."),
     "deliverable.accepted": ("“{title}”的里程碑“{milestone}”已通过验收。",
