@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 
 from pydantic import ValidationInfo, field_validator
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.challenges import MAX_BUDGET_YUAN
@@ -225,3 +225,60 @@ class RatingRead(SQLModel):
     stars: int
     comment: str
     created_at: dt.datetime
+
+
+class ChangeStatus(StrEnum):
+    """A change to confirmed terms: proposed by one party, accepted or declined by the other."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+_OPEN_CHANGE_SQL = text("status = 'proposed'")
+
+
+class ContractChange(SQLModel, table=True):
+    """A change request after confirmation (a delay, a change of scope): new end date and due dates of the
+    milestones not yet accepted, with the reason; it takes effect when the other party accepts it."""
+
+    __table_args__ = (Index("uq_change_open_per_contract", "contract_id", unique=True,
+                            sqlite_where=_OPEN_CHANGE_SQL, postgresql_where=_OPEN_CHANGE_SQL),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    requested_by: int = Field(foreign_key="user.id")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    end_date: dt.date
+    dues: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # milestone id → day
+    status: ChangeStatus = Field(default=ChangeStatus.PROPOSED, sa_type=enum_type(ChangeStatus))
+    answer: str = Field(default="", max_length=2000)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    decided_at: dt.datetime | None = None
+
+
+class ChangeIn(SQLModel):
+    """A proposed change: why, the new end date, and new due dates for milestones not yet accepted."""
+
+    reason: str = Field(min_length=1, max_length=5000)
+    end_date: dt.date
+    dues: dict[int, dt.date] = Field(default_factory=dict, max_length=MAX_DELIVERABLES)
+
+    _reason = field_validator("reason")(non_blank)
+    _iso = field_validator("end_date", mode="before")(iso_date)
+
+
+class ChangeRead(SQLModel):
+    """A change request as the parties read it."""
+
+    id: int
+    contract_id: int
+    requested_by: int
+    reason: str
+    end_date: dt.date
+    dues: dict[str, str]
+    status: ChangeStatus
+    answer: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None

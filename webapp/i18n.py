@@ -178,6 +178,11 @@ REGISTRATION_LABELS = {
     "draft": ("草稿", "Draft"),
     "confirmed": ("已确认", "Confirmed"),
 }
+CHANGE_LABELS = {
+    "proposed": ("待答复", "Awaiting an answer"),
+    "accepted": ("已接受", "Accepted"),
+    "declined": ("未接受", "Declined"),
+}
 TABLES = {
     "field": FIELD_LABELS, "region": REGION_LABELS, "status": STATUS_LABELS, "bid_status": BID_STATUS_LABELS,
     "role": ROLE_LABELS, "org_kind": ORG_KIND_LABELS, "maturity": MATURITY_LABELS,
@@ -188,7 +193,7 @@ TABLES = {
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
     "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS, "trl": TRL_LABELS, "ip": IP_LABELS,
     "credit_kind": CREDIT_KIND_LABELS, "appeal": APPEAL_LABELS, "contract_type": CONTRACT_TYPE_LABELS,
-    "registration": REGISTRATION_LABELS,
+    "registration": REGISTRATION_LABELS, "change": CHANGE_LABELS,
 }
 
 

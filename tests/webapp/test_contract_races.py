@@ -106,3 +106,29 @@ def test_a_release_racing_bindings_never_pays_a_tranche_bound_to_unaccepted_work
     bound = count(world, Milestone, Milestone.id == tranche, Milestone.deliverable_id == item)
     assert released + bound == 1
     assert audited(world, "milestone.released") == released
+
+
+def test_answers_racing_on_one_change_and_duplicate_proposals_do_one_thing(shared, server):
+    """Twelve proposals at once store one open change; six acceptances and six declines of it at once answer
+    it once (the dates move only if an acceptance won)."""
+    from tests.webapp.test_contracts import day
+    _url, world = shared
+    _cid, contract = proposed(world)
+    world.api("solver", "POST", f"/contracts/{contract['id']}/confirm", {"revision": 1})
+    body = {"reason": "设备延期到货", "end_date": day(220), "dues": {}}
+    solver, owner = world.users["solver"]["token"], world.users["owner"]["token"]
+    answers = race(server, [(solver, "POST", f"/contracts/{contract['id']}/changes", body)] * N)
+    one_winner(answers, success=201)
+    change = next(b for s, b in answers if s == 201)["id"]
+    path = f"/contract-changes/{change}"
+    one_winner(race(server, [(owner, "POST", f"{path}/accept", {"text": "同意"})] * (N // 2) +
+                    [(owner, "POST", f"{path}/decline", {"text": "不同意"})] * (N // 2)))
+    accepted = audited(world, "contract.change_accepted")
+    assert accepted + audited(world, "contract.change_declined") == 1
+    moved = count(world, Contract, Contract.id == contract["id"], Contract.end_date == day_date(220))
+    assert moved == accepted
+
+
+def day_date(offset: int):
+    import datetime as dt
+    return dt.date.today() + dt.timedelta(days=offset)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask_login import current_user, login_required
 
 from models.contracts import (
+    ChangeIn,
+    ChangeRead,
     Confirmation,
     ContractList,
     ContractRead,
@@ -18,7 +20,7 @@ from models.contracts import (
 )
 from webapp import db
 from webapp.api.base import body, bp, responses, validate
-from webapp.services import contracts, profiles, track
+from webapp.services import changes, contracts, profiles, track
 
 TAG = "contracts"
 
@@ -148,3 +150,24 @@ def profile_record(profile_id: int):
     session = db.session()
     profile = profiles.get_profile(session, profile_id)
     return track.of_solvers(session, [profile.user_id]).get(profile.user_id, TrackRecord())
+
+
+@bp.post("/contracts/<int:contract_id>/changes")
+@login_required
+@validate(json=ChangeIn, resp=responses(201, ChangeRead, 403, 404, 409, 422), tags=[TAG])
+def propose_change(contract_id: int):
+    """Propose a change to a contract under way (either party): reason, new end date, and new due dates
+    `{milestone id: date}` for milestones not yet accepted; the other party answers."""
+    row = changes.propose(db.session(), current_user, contract_id, body())
+    db.commit()
+    return ChangeRead.model_validate(row, from_attributes=True), 201
+
+
+@bp.post("/contract-changes/<int:change_id>/<any(accept, decline):action>")
+@login_required
+@validate(json=Note, resp=responses(200, ChangeRead, 403, 404, 409, 422), tags=[TAG])
+def answer_change(change_id: int, action: str):
+    """Accept (the new dates apply) or decline a proposed change, saying why (the other party)."""
+    row = changes.answer(db.session(), current_user, change_id, action == "accept", body().text)
+    db.commit()
+    return ChangeRead.model_validate(row, from_attributes=True)

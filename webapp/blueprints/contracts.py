@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models.accounts import Organisation
-from models.contracts import MAX_DELIVERABLES, Confirmation, ContractTerms, Note, RatingIn
+from models.contracts import MAX_DELIVERABLES, ChangeIn, Confirmation, ContractTerms, Note, RatingIn
 from models.registration import RegistrationIn
 from webapp import db
 from webapp.blueprints.forms import form_status, row_errors, run_form
-from webapp.services import contracts, registration, registration_pdf, track
+from webapp.services import changes, contracts, registration, registration_pdf, track
 
 bp = Blueprint("contracts", __name__)
 ROW_FIELDS = ("title", "indicators", "amount", "due")
@@ -41,6 +41,7 @@ def detail(contract_id: int):
                            owner=challenge.owner_id == current_user.id,
                            solver=contract.solver_id == current_user.id,
                            ratings=track.ratings_of(session, contract.id),
+                           changes=changes.changes_of(session, contract.id),
                            solver_record=track.of_solvers(session, [contract.solver_id]).get(contract.solver_id),
                            enterprise_record=track.of_enterprise(session, challenge.organisation_id))
 
@@ -209,3 +210,30 @@ def registration_pdf_file(contract_id: int):
     found, contract, challenge = registration.visible(db.session(), current_user, contract_id)
     return Response(registration_pdf.render(found, contract, challenge), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="registration-{contract_id}.pdf"'})
+
+
+@bp.route("/contracts/<int:contract_id>/changes", methods=["POST"])
+@login_required
+def propose_change(contract_id: int):
+    """A party proposes a change of dates (the form's due_<milestone> fields left blank keep their date)."""
+    dues = {key.removeprefix("due_"): value for key, value in request.form.items()
+            if key.startswith("due_") and value.strip()}
+    data = {"reason": request.form.get("reason", ""), "end_date": request.form.get("end_date", ""), "dues": dues}
+    _done, errors = run_form(ChangeIn, lambda parsed: changes.propose(db.session(), current_user, contract_id,
+                                                                      parsed), data)
+    flash(next(iter(errors.values())) if errors else _("Change proposed; the other party was asked."),
+          "error" if errors else "info")
+    return redirect(url_for(".detail", contract_id=contract_id, _anchor="changes"))
+
+
+@bp.route("/contract-changes/<int:change_id>/<any(accept, decline):action>", methods=["POST"])
+@login_required
+def answer_change(change_id: int, action: str):
+    """The other party accepts or declines a proposed change."""
+    session = db.session()
+    change = changes.answer_target(session, change_id)
+    _done, errors = run_form(Note, lambda data: changes.answer(session, current_user, change_id, action == "accept",
+                                                               data.text), {"text": request.form.get("text", "")})
+    flash(_("Say why: the text must not be empty.") if errors else _("Your answer was recorded."),
+          "error" if errors else "info")
+    return redirect(url_for(".detail", contract_id=change.contract_id, _anchor="changes"))

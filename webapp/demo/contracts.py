@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 
 from models.accounts import User
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.contracts import ContractTerms, DeliverableIn, RatingIn
+from models.contracts import ChangeIn, ContractTerms, DeliverableIn, RatingIn
 from models.registration import RegistrationIn
 from webapp.demo.assistance import MILESTONE_NAMES, account
-from webapp.services import contracts, registration, track
+from webapp.services import changes, contracts, registration, track
 
 PLAN = ("proposed", "changes_requested", "completed", "under_way", "completed", "terminated", "none")
 
@@ -66,6 +66,11 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
     _backdate(contract, items, done)
     if state in ("completed", "under_way"):
         _register(session, owner, contract, challenge, confirm=state == "completed")
+    if state == "under_way":  # the solver asks for a month more for the last milestone
+        last = items[-1]
+        changes.propose(session, solver, contract.id, ChangeIn(
+            reason="中试用关键设备到货推迟，申请最后一个里程碑及合同期限顺延一个月。",
+            end_date=contract.end_date + dt.timedelta(days=30), dues={last.id: last.due + dt.timedelta(days=30)}))
     if state == "completed":
         track.rate(session, owner, contract.id, RatingIn(stars=5, comment="交付扎实，指标全部达到，现场培训到位。"))
         track.rate(session, solver, contract.id, RatingIn(stars=4, comment="付款及时，现场配合良好。"))
