@@ -24,7 +24,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, select
 
 from models.accounts import Membership, Organisation, OrgKind, OrgStatus, Role, User, UserRole
-from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
+from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus, IpArrangement
 from models.common import Region, TechField, utcnow
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.dispatch import Dispatch, DispatchStatus
@@ -228,7 +228,8 @@ def _challenges(b: CityBuilder, enterprises: list[tuple[int, int, str]]) -> list
                "description": b.sentences(theme, 4), "field": theme.field, "keywords": keywords,
                "budget": b.rng.randrange(200_000, 5_000_001, 50_000), "anonymous": False,
                "deadline": b.today + dt.timedelta(days=b.rng.randint(30, 180)), "region": Region(region),
-               "confidential_details": "", "owner_id": owner, "organisation_id": org, "status": status,
+               "confidential_details": "", "indicators": [], "acceptance_criteria": "", "trl": 0,
+               "ip_arrangement": IpArrangement.NEGOTIABLE, "owner_id": owner, "organisation_id": org, "status": status,
                "reject_reason": REJECT_REASON if status == ChallengeStatus.REJECTED else "",
                "created_at": created, "updated_at": created,
                "submitted_at": None if status in (ChallengeStatus.DRAFT, ChallengeStatus.WITHDRAWN)
