@@ -14,9 +14,8 @@ from models.credit import CreditListing, ListingStatus, ListKind
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile
 from webapp.auth import NO_ORGANISATION, Account
+from webapp.i18n import CHINA
 from webapp.services.errors import PermissionDenied
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
 

@@ -29,13 +29,13 @@ from models.contracts import (
     DeliverableStatus,
 )
 from webapp.auth import Account
+from webapp.i18n import CHINA
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import move
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied
 from webapp.services.notifications import notify
 from webapp.services.transitions import advance, insert_once, lock_for_update
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 CONTRACTABLE = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
 REVISABLE = (ContractStatus.PROPOSED, ContractStatus.CHANGES_REQUESTED)
 REPORTABLE = (DeliverableStatus.PENDING, DeliverableStatus.RETURNED)

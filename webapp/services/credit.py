@@ -22,7 +22,7 @@ from models.credit import (
     ListingStatus,
 )
 from webapp.auth import Account
-from webapp.services.access import CHINA
+from webapp.i18n import CHINA
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify, notify_role
