@@ -146,7 +146,7 @@ def propose(session: Session, user: Account, bid_id: int, terms: ContractTerms) 
 
 def revise(session: Session, user: Account, contract_id: int, terms: ContractTerms) -> Contract:
     """The enterprise revises terms the solver has not confirmed; the solver confirms the new revision."""
-    contract, challenge = _as_owner(session, user, contract_id)
+    contract, challenge = as_owner(session, user, contract_id)
     if contract.status not in REVISABLE:
         raise InvalidTransition(_("Only terms that are not yet confirmed can be revised."))
     before = snapshot(contract, "status", "revision", "price", "start_date", "end_date")
@@ -197,7 +197,7 @@ def request_changes(session: Session, user: Account, contract_id: int, note: str
 
 def terminate(session: Session, user: Account, contract_id: int, reason: str) -> Contract:
     """The enterprise ends an open contract early, with a reason (recorded for both parties' credit)."""
-    contract, challenge = _as_owner(session, user, contract_id)
+    contract, challenge = as_owner(session, user, contract_id)
     if contract.status not in OPEN_CONTRACT_STATUSES:
         raise InvalidTransition(_("This contract has already ended."))
     before = snapshot(contract, "status")
@@ -232,7 +232,7 @@ def report(session: Session, user: Account, contract_id: int, item_id: int, text
 
 def accept(session: Session, user: Account, contract_id: int, item_id: int) -> Deliverable:
     """The enterprise accepts a reported milestone; accepting the last completes the contract."""
-    contract, challenge = _as_owner(session, user, contract_id)
+    contract, challenge = as_owner(session, user, contract_id)
     item = _deliverable(session, contract, item_id)
     if item.status != DeliverableStatus.REPORTED or contract.status != ContractStatus.CONFIRMED:
         raise InvalidTransition(_("Only a reported milestone of a confirmed contract can be accepted, once."))
@@ -248,7 +248,7 @@ def accept(session: Session, user: Account, contract_id: int, item_id: int) -> D
 
 def send_back(session: Session, user: Account, contract_id: int, item_id: int, reason: str) -> Deliverable:
     """The enterprise returns a reported milestone with a reason; the solver reports it again."""
-    contract, challenge = _as_owner(session, user, contract_id)
+    contract, challenge = as_owner(session, user, contract_id)
     item = _deliverable(session, contract, item_id)
     if item.status != DeliverableStatus.REPORTED:
         raise InvalidTransition(_("Only a reported milestone can be returned."))
@@ -285,7 +285,8 @@ def _complete_challenge_if_done(session: Session, user: Account, challenge: Chal
 
 # ---- helpers ----
 
-def _as_owner(session: Session, user: Account, contract_id: int) -> tuple[Contract, Challenge]:
+def as_owner(session: Session, user: Account, contract_id: int) -> tuple[Contract, Challenge]:
+    """A contract of a challenge the user posted (others may read it but not act as its enterprise)."""
     contract, challenge = contract_for(session, user, contract_id)
     if challenge.owner_id != user.id:
         raise PermissionDenied(_("Only the enterprise that posted this challenge may do this."))

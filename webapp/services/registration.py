@@ -14,8 +14,8 @@ from models.contracts import Contract, ContractStatus
 from models.registration import ContractType, Registration, RegistrationIn, RegistrationStatus
 from webapp.auth import Account
 from webapp.services.audit import record_event, snapshot
-from webapp.services.contracts import contract_for, link
-from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied
+from webapp.services.contracts import as_owner, contract_for, link
+from webapp.services.errors import InvalidTransition, NotFound
 from webapp.services.notifications import notify, notify_role
 from webapp.services.transitions import advance, insert_once
 
@@ -53,7 +53,7 @@ def prefilled(session: Session, contract: Contract, challenge: Challenge) -> dic
 
 def save(session: Session, user: Account, contract_id: int, data: RegistrationIn) -> Registration:
     """The enterprise saves the draft record of a confirmed or completed contract (again while a draft)."""
-    contract, challenge = _owned(session, user, contract_id)
+    contract, challenge = as_owner(session, user, contract_id)
     if contract.status not in REGISTRABLE:
         raise InvalidTransition(_("A contract is registered once both parties confirmed it."))
     found = registration_of(session, contract.id)
@@ -72,7 +72,7 @@ def save(session: Session, user: Account, contract_id: int, data: RegistrationIn
 
 def confirm(session: Session, user: Account, contract_id: int) -> Registration:
     """The enterprise confirms the record: it is final, the solver and government are told."""
-    contract, challenge = _owned(session, user, contract_id)
+    contract, challenge = as_owner(session, user, contract_id)
     found = registration_of(session, contract.id)
     if found is None:
         raise NotFound(_("This contract has no registration record yet."))
@@ -84,10 +84,3 @@ def confirm(session: Session, user: Account, contract_id: int) -> Registration:
     notify(session, contract.solver_id, "registration.confirmed", link(contract), title=challenge.title)
     notify_role(session, "government", "registration.confirmed", link(contract), title=challenge.title)
     return found
-
-
-def _owned(session: Session, user: Account, contract_id: int) -> tuple[Contract, Challenge]:
-    contract, challenge = contract_for(session, user, contract_id)
-    if challenge.owner_id != user.id:
-        raise PermissionDenied(_("Only the enterprise that posted this challenge may do this."))
-    return contract, challenge
