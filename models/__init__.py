@@ -1,6 +1,7 @@
 """Jiebang's tables and schemas; importing this registers every table on SQLModel.metadata."""
 
 from models import (
+    acceptance,
     accounts,
     audit,
     challenges,
@@ -23,7 +24,8 @@ from models import (
 from models.db import default_url, make_engine, new_session
 
 __all__ = [
-    "accounts", "audit", "challenges", "clarifications", "contracts", "credit", "curation", "dispatch", "files", "jobs",
-    "membership", "notifications", "profiles", "registration", "reviews", "security", "subsidies", "teams",
+    "acceptance", "accounts", "audit", "challenges", "clarifications", "contracts", "credit", "curation", "dispatch",
+    "files", "jobs", "membership", "notifications", "profiles", "registration", "reviews", "security", "subsidies",
+    "teams",
     "default_url", "make_engine", "new_session",
 ]

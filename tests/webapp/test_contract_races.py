@@ -132,3 +132,25 @@ def test_answers_racing_on_one_change_and_duplicate_proposals_do_one_thing(share
 def day_date(offset: int):
     import datetime as dt
     return dt.date.today() + dt.timedelta(days=offset)
+
+
+def test_referrals_and_conclusions_of_one_final_milestone_at_once_do_one_thing(shared, server):
+    """Twelve referrals of one reported final milestone at once seat one panel; twelve conclusions of the
+    passing panel at once complete the contract once."""
+    from models.acceptance import AcceptanceReview
+    from tests.webapp.test_acceptance import DUE, delivered, seats
+    from tests.webapp.test_reviews import GEARS, expert
+    _url, world = shared
+    expert(world, "gear", "燕山大学", GEARS)
+    _cid, contract = delivered(world)
+    token = world.users["owner"]["token"]
+    answers = race(server, [(token, "POST", f"/contracts/{contract['id']}/acceptance",
+                             {"size": 1, "deadline": DUE})] * N)
+    one_winner(answers, success=201)
+    assert count(world, AcceptanceReview, AcceptanceReview.contract_id == contract["id"]) == 1
+    panel = next(body for status, body in answers if status == 201)
+    (nick, seat), = seats(world, panel).items()
+    body = {"verdicts": ["met"] * len(panel["criteria"]), "conclusion": "pass"}
+    assert world.api(nick, "PUT", f"/acceptance-assignments/{seat}", body).status_code == 200
+    one_winner(race(server, [(token, "POST", f"/acceptance/{panel['id']}/conclude", {"outcome": "complete"})] * N))
+    assert audited(world, "acceptance.concluded") == 1 and audited(world, "contract.completed") == 1

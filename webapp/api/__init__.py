@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from webapp.api import (  # noqa: F401  (register routes on bp)
+    acceptance,
     bids,
     challenges,
     clarifications,

@@ -198,6 +198,12 @@ def request_changes(session: Session, user: Account, contract_id: int, note: str
 def terminate(session: Session, user: Account, contract_id: int, reason: str) -> Contract:
     """The enterprise ends an open contract early, with a reason (recorded for both parties' credit)."""
     contract, challenge = as_owner(session, user, contract_id)
+    end(session, user, contract, challenge, reason)
+    return contract
+
+
+def end(session: Session, user: Account, contract: Contract, challenge: Challenge, reason: str) -> None:
+    """Terminate an open contract with a reason (the enterprise, or an acceptance panel's organiser)."""
     if contract.status not in OPEN_CONTRACT_STATUSES:
         raise InvalidTransition(_("This contract has already ended."))
     before = snapshot(contract, "status")
@@ -206,7 +212,6 @@ def terminate(session: Session, user: Account, contract_id: int, reason: str) ->
     record_event(session, user.id, "contract.terminated", contract, before, snapshot(contract, "status", "end_reason"))
     notify(session, contract.solver_id, "contract.terminated", link(contract), title=challenge.title, reason=reason)
     _complete_challenge_if_done(session, user, challenge)
-    return contract
 
 
 # ---- delivery ----
@@ -214,7 +219,7 @@ def terminate(session: Session, user: Account, contract_id: int, reason: str) ->
 def report(session: Session, user: Account, contract_id: int, item_id: int, text: str) -> Deliverable:
     """The solver reports a milestone delivered; every earlier milestone must already be accepted."""
     contract, challenge = _as_solver(session, user, contract_id)
-    item = _deliverable(session, contract, item_id)
+    item = deliverable_of(session, contract, item_id)
     if contract.status != ContractStatus.CONFIRMED:
         raise InvalidTransition(_("Milestones are reported once both parties confirmed the contract."))
     if item.status not in REPORTABLE:
@@ -231,9 +236,17 @@ def report(session: Session, user: Account, contract_id: int, item_id: int, text
 
 
 def accept(session: Session, user: Account, contract_id: int, item_id: int) -> Deliverable:
-    """The enterprise accepts a reported milestone; accepting the last completes the contract."""
+    """The enterprise accepts a reported milestone; accepting the last completes the contract. A milestone with
+    an acceptance panel, or the final milestone of a government-funded challenge, is decided by the panel."""
     contract, challenge = as_owner(session, user, contract_id)
-    item = _deliverable(session, contract, item_id)
+    item = deliverable_of(session, contract, item_id)
+    _not_for_a_panel(session, contract, challenge, item, accepting=True)
+    accept_item(session, user, contract, challenge, item)
+    return item
+
+
+def accept_item(session: Session, user: Account, contract: Contract, challenge: Challenge, item: Deliverable) -> None:
+    """Accept a reported milestone (conditionally); accepting the last completes the contract."""
     if item.status != DeliverableStatus.REPORTED or contract.status != ContractStatus.CONFIRMED:
         raise InvalidTransition(_("Only a reported milestone of a confirmed contract can be accepted, once."))
     advance(session, item, DeliverableStatus.REPORTED, status=DeliverableStatus.ACCEPTED, accepted_at=utcnow())
@@ -243,13 +256,20 @@ def accept(session: Session, user: Account, contract_id: int, item_id: int) -> D
            milestone=item.title)
     if all(d.status == DeliverableStatus.ACCEPTED for d in deliverables(session, contract)):
         _complete(session, user, contract, challenge)
-    return item
 
 
 def send_back(session: Session, user: Account, contract_id: int, item_id: int, reason: str) -> Deliverable:
     """The enterprise returns a reported milestone with a reason; the solver reports it again."""
     contract, challenge = as_owner(session, user, contract_id)
-    item = _deliverable(session, contract, item_id)
+    item = deliverable_of(session, contract, item_id)
+    _not_for_a_panel(session, contract, challenge, item, accepting=False)
+    return_item(session, user, contract, challenge, item, reason)
+    return item
+
+
+def return_item(session: Session, user: Account, contract: Contract, challenge: Challenge, item: Deliverable,
+                reason: str) -> None:
+    """Return a reported milestone with a reason (conditionally)."""
     if item.status != DeliverableStatus.REPORTED:
         raise InvalidTransition(_("Only a reported milestone can be returned."))
     advance(session, item, DeliverableStatus.REPORTED, status=DeliverableStatus.RETURNED, return_reason=reason)
@@ -257,7 +277,22 @@ def send_back(session: Session, user: Account, contract_id: int, item_id: int, r
                  snapshot(item, "status", "return_reason"))
     notify(session, contract.solver_id, "deliverable.returned", link(contract), title=challenge.title,
            milestone=item.title, reason=reason)
-    return item
+
+
+def _not_for_a_panel(session: Session, contract: Contract, challenge: Challenge, item: Deliverable,
+                     accepting: bool) -> None:
+    """Refuse the enterprise's own decision on a milestone a panel is judging, and its own acceptance of a final
+    milestone that only a panel may accept (a government-funded challenge's)."""
+    from webapp.services import acceptance  # acceptance builds on this module
+
+    if acceptance.under_panel(session, item) or (accepting and acceptance.needs_panel(session, contract,
+                                                                                       challenge, item)):
+        raise InvalidTransition(_("This milestone is decided by an expert acceptance panel (验收)."))
+
+
+def is_final(session: Session, contract: Contract, item: Deliverable) -> bool:
+    """Whether the milestone is the contract's last."""
+    return item.position == max(d.position for d in deliverables(session, contract))
 
 
 def _complete(session: Session, user: Account, contract: Contract, challenge: Challenge) -> None:
@@ -300,7 +335,7 @@ def _as_solver(session: Session, user: Account, contract_id: int) -> tuple[Contr
     return contract, challenge
 
 
-def _deliverable(session: Session, contract: Contract, item_id: int) -> Deliverable:
+def deliverable_of(session: Session, contract: Contract, item_id: int) -> Deliverable:
     item = session.get(Deliverable, item_id)
     if item is None or item.contract_id != contract.id:
         raise NotFound(_("No such milestone."))

@@ -4,6 +4,7 @@ against each bid's text (its approach with the challenge) with reasons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -56,8 +57,10 @@ def bid_query(challenge: Challenge, bid: Bid) -> Query:
                  keywords=tuple(challenge.keywords), region="", org=str(challenge.organisation_id))
 
 
-def candidates(session: Session, challenge: Challenge, bids: list[Bid]) -> Candidates:
-    """Score every expert against every bid, leaving out the pairs a conflict of interest forbids."""
+def candidates(session: Session, challenge: Challenge, bids: list[Bid],
+               query: Callable[[Challenge, Bid], Query] = bid_query) -> Candidates:
+    """Score every expert against every bid (as `query` reads it), leaving out the pairs a conflict of interest
+    forbids."""
     pool = experts(session)
     forbidden = conflicts(session, challenge, bids, pool)
     engine = ranking.engine(session)
@@ -66,7 +69,7 @@ def candidates(session: Session, challenge: Challenge, bids: list[Bid]) -> Candi
         allowed = [str(e) for e in pool if (e, bid.id) not in forbidden]
         if not allowed:
             continue
-        for hit in engine.rank(bid_query(challenge, bid), k=0, only=allowed):
+        for hit in engine.rank(query(challenge, bid), k=0, only=allowed):
             hits[(int(hit.candidate_id), bid.id)] = hit
     # the engine leaves out the enterprise's own people and declared conflicts with it; the rest stay allowed
     return Candidates(pool, hits)
