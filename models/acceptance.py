@@ -55,10 +55,22 @@ class Outcome(StrEnum):
     TERMINATE = "terminate"
 
 
+class CriterionKind(StrEnum):
+    """Where a criterion comes from: a challenge indicator, the final milestone's own indicators, the challenge's
+    acceptance criteria (no name: readers label it in their language), or the deliverable itself when nothing
+    else is stated (no target: delivered as the contract states)."""
+
+    INDICATOR = "indicator"
+    MILESTONE = "milestone"
+    CRITERIA = "criteria"
+    DELIVERABLE = "deliverable"
+
+
 class AcceptanceCriterion(SQLModel):
     """What the panel checks: an indicator with its target, or a stated acceptance criterion."""
 
-    name: str
+    kind: CriterionKind = CriterionKind.INDICATOR
+    name: str = ""
     target: str = ""
     method: str = ""
 
@@ -80,7 +92,7 @@ class AcceptanceReview(SQLModel, table=True):
     status: AcceptanceStatus = Field(default=AcceptanceStatus.OPEN, sa_type=enum_type(AcceptanceStatus))
     passed: bool | None = None  # the panel's verdict, fixed when it is concluded
     outcome: Outcome | None = Field(default=None, sa_type=enum_type(Outcome))
-    findings: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))  # the organiser's words
     created_at: dt.datetime = Field(default_factory=utcnow)
     closed_at: dt.datetime | None = None
 
@@ -132,8 +144,8 @@ class VerdictSubmit(SQLModel):
 
 
 class AcceptanceDecision(SQLModel):
-    """The organiser concludes the panel; a reason is needed to terminate, and is added to the findings when
-    returning the milestone."""
+    """The organiser concludes the panel; after a failing panel the reason (what the solver must do, or why the
+    contract ends) is needed: it becomes the returned milestone's reason or the contract's end reason."""
 
     outcome: Outcome
     reason: str = Field(default="", max_length=5000)
@@ -158,6 +170,7 @@ class PanellistRead(SQLModel):
 class CriterionTally(SQLModel):
     """How the panellists who judged marked one criterion."""
 
+    kind: CriterionKind
     name: str
     target: str
     method: str
@@ -182,7 +195,7 @@ class AcceptanceRead(SQLModel):
     waiting: int
     passed: bool | None
     outcome: Outcome | None
-    findings: str
+    reason: str
     criteria: list[CriterionTally]
     panel: list[PanellistRead]
     created_at: dt.datetime

@@ -139,6 +139,16 @@ DELIVERABLE_LABELS = {
     "returned": ("已退回", "Returned"),
     "accepted": ("已验收", "Accepted"),
 }
+CRITERION_LABELS = {  # criteria without a name or a target of their own (models.acceptance.CriterionKind)
+    "criteria": ("验收标准", "Acceptance criteria"),
+    "deliverable": ("按合同约定交付", "Delivered as the contract states"),
+    "indicator": ("技术指标", "Indicator"),
+    "milestone": ("里程碑指标", "Milestone indicators"),
+}
+ACCEPTANCE_LABELS = {
+    "open": ("评议中", "Judging"),
+    "closed": ("已结论", "Concluded"),
+}
 TRL_LABELS = {  # 技术就绪度 after GB/T 22900
     "0": ("未说明", "Not stated"),
     "1": ("1 基本原理清晰", "1 Basic principles observed"),
@@ -193,7 +203,8 @@ TABLES = {
     "assignment_status": ASSIGNMENT_STATUS_LABELS, "member_status": MEMBER_STATUS_LABELS,
     "contract": CONTRACT_LABELS, "deliverable": DELIVERABLE_LABELS, "trl": TRL_LABELS, "ip": IP_LABELS,
     "credit_kind": CREDIT_KIND_LABELS, "appeal": APPEAL_LABELS, "contract_type": CONTRACT_TYPE_LABELS,
-    "registration": REGISTRATION_LABELS, "change": CHANGE_LABELS,
+    "registration": REGISTRATION_LABELS, "change": CHANGE_LABELS, "acceptance": ACCEPTANCE_LABELS,
+    "criterion": CRITERION_LABELS,
 }
 
 

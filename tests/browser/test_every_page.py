@@ -25,14 +25,16 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "assets" / "axe-core" / "axe.min.js"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 # Pages in demo states no home page links to (demo ids: 14 and 15 have reviews proposed and open, review 2 is
-# open, 17 may be awarded to two bids, challenge 1 is the demo enterprise's).
+# open, 17 may be awarded to two bids, challenge 1 is the demo enterprise's; contract 5's final milestone is with
+# an acceptance panel, contract 3 was completed by one).
 SEEDS = {
     "visitor": ["/challenges/1", "/account/password/forgot"],
     "enterprise": ["/challenges/1", "/challenges/1/candidates", "/challenges/1/review/new"],
     "solver": ["/challenges/14", "/challenges/14/bid", "/reviews/mine"],
     "manager": ["/challenges/1/candidates?kind=manager", "/reviews/2"],
     "commissioner": ["/dispatches"],
-    "government": ["/challenges/15", "/reviews/2", "/challenges/1/subsidy", "/government/challenges?status=awarded"],
+    "government": ["/challenges/15", "/reviews/2", "/challenges/1/subsidy", "/government/challenges?status=awarded",
+                   "/contracts/5", "/contracts/3"],
     "admin": ["/admin/tokens"],
 }
 # Links that are not pages to check: files, feeds and exports, the API, the language switch, signing out.

@@ -108,8 +108,8 @@ def get_acceptance(acceptance_id: int):
 @login_required
 @validate(json=AcceptanceDecision, resp=responses(200, AcceptanceRead, 403, 404, 409, 422), tags=[TAG])
 def conclude_acceptance(acceptance_id: int):
-    """Conclude the panel (its organiser): `complete` after a passing panel; `return` (the findings go to the
-    solver) or `terminate` (with a reason) after a failing one."""
+    """Conclude the panel (its organiser): `complete` after a passing panel; after a failing one `return` (the
+    reason goes to the solver with the milestone) or `terminate` (the reason ends the contract)."""
     acceptance.conclude(db.session(), current_user, acceptance_id, body())
     db.commit()
     return _read(acceptance_id)

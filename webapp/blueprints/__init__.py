@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp.blueprints import (
+    acceptance,
     account,
     achievements,
     admin,
@@ -32,7 +33,7 @@ from webapp.blueprints import (
 def register_blueprints(app: Flask) -> None:
     """Mount every page blueprint."""
     for module in (home, account, registration, organisation, challenges, clarifications, bids, government, profiles,
-                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, contracts, credit, reviews,
-                   files, admin):
+                   achievements, curation, inbox, subsidies, dispatch, dashboard, conflicts, contracts, acceptance,
+                   credit, reviews, files, admin):
         app.register_blueprint(module.bp)
     files.allow_uploads(app)

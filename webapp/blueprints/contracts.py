@@ -14,7 +14,7 @@ from models.contracts import MAX_DELIVERABLES, ChangeIn, Confirmation, ContractT
 from models.registration import RegistrationIn
 from webapp import db
 from webapp.blueprints.forms import form_status, row_errors, run_form
-from webapp.services import changes, contracts, registration, registration_pdf, track
+from webapp.services import acceptance, changes, contracts, registration, registration_pdf, track
 
 bp = Blueprint("contracts", __name__)
 ROW_FIELDS = ("title", "indicators", "amount", "due")
@@ -37,6 +37,7 @@ def detail(contract_id: int):
     contract, challenge = contracts.contract_for(session, current_user, contract_id)
     org = session.get(Organisation, challenge.organisation_id)
     return render_template("contracts/detail.html", contract=contracts.read(session, contract, challenge),
+                           **_acceptance(session, contract, challenge),
                            challenge=challenge, enterprise=org.name if org else "",
                            owner=challenge.owner_id == current_user.id,
                            solver=contract.solver_id == current_user.id,
@@ -44,6 +45,22 @@ def detail(contract_id: int):
                            changes=changes.changes_of(session, contract.id),
                            solver_record=track.of_solvers(session, [contract.solver_id]).get(contract.solver_id),
                            enterprise_record=track.of_enterprise(session, challenge.organisation_id))
+
+
+def _acceptance(session, contract, challenge) -> dict:
+    """The contract's 验收 panels and what the reader may do about them."""
+    named = acceptance.may_see_names(session, current_user, challenge)
+    panels = [acceptance.read(session, p, named) for p in acceptance.panels_of(session, contract)]
+    items = contracts.deliverables(session, contract)
+    final = items[-1] if items else None
+    organiser = acceptance.may_organise(session, current_user, challenge)
+    open_panel = any(p.status.value == "open" for p in panels)
+    return {"panels": panels, "organiser": organiser, "final_id": final.id if final else None,
+            "may_refer": organiser and final is not None and final.status.value == "reported" and not open_panel
+            and contract.status.value == "confirmed",
+            "panel_only": final is not None and (open_panel or acceptance.needs_panel(session, contract, challenge,
+                                                                                      final)),
+            "panel_due": (contracts.today() + dt.timedelta(days=14)).isoformat()}
 
 
 @bp.route("/contracts/<int:contract_id>/rating", methods=["POST"])

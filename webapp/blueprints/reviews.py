@@ -21,7 +21,7 @@ from models.reviews import (
 from webapp import db
 from webapp.blueprints.forms import form_status, posted, row_errors, run_form
 from webapp.services import bids as bid_service
-from webapp.services import panel, reviewing
+from webapp.services import judging, panel, reviewing
 from webapp.services import reviews as service
 from webapp.services.bidders import bidders
 from webapp.services.challenges import get_challenge
@@ -139,8 +139,10 @@ def act(review_id: int, action: str):
 @bp.route("/reviews/mine")
 @login_required
 def mine():
-    """The reviewer's queue."""
-    return render_template("reviews/mine.html", tasks=reviewing.queue(db.session(), current_user))
+    """The reviewer's queue: bids to score and 验收 panels to judge."""
+    session = db.session()
+    return render_template("reviews/mine.html", tasks=reviewing.queue(session, current_user),
+                           seats=judging.queue(session, current_user))
 
 
 @bp.route("/reviews/assignments/<int:assignment_id>", methods=["GET", "POST"])

@@ -12,14 +12,23 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from models.acceptance import (
+    AcceptanceDecision,
+    AcceptanceOpen,
+    AcceptanceReview,
+    Conclusion,
+    Outcome,
+    Verdict,
+    VerdictSubmit,
+)
 from models.accounts import User
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.contracts import ChangeIn, ContractTerms, DeliverableIn, RatingIn
 from models.registration import RegistrationIn
 from webapp.demo.assistance import MILESTONE_NAMES, account
-from webapp.services import changes, contracts, registration, track
+from webapp.services import acceptance, changes, contracts, judging, registration, track
 
-PLAN = ("proposed", "changes_requested", "completed", "under_way", "completed", "terminated", "none")
+PLAN = ("proposed", "changes_requested", "completed", "under_way", "judging", "terminated", "none")
 
 
 def load_contracts(session: Session) -> dict[str, int]:
@@ -34,7 +43,7 @@ def load_contracts(session: Session) -> dict[str, int]:
         if state != "none":
             _contract(session, bid, challenge, state)
             made += 1
-    return {"contracts": made}
+    return {"contracts": made, "acceptance panels": len(session.exec(select(AcceptanceReview.id)).all())}
 
 
 def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> None:
@@ -57,13 +66,25 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
         _backdate(contract, items, 0)
         contracts.terminate(session, owner, contract.id, "揭榜方核心成员离职，双方协商一致终止合同。")
         return
-    done = {"completed": len(items), "under_way": 1, "overdue": 0}[state]
+    done = {"completed": len(items), "under_way": 1, "overdue": 0, "judging": len(items) - 1}[state]
     for item in items[:done]:
         contracts.report(session, solver, contract.id, item.id, f"{item.title}已完成，检测报告与现场验证记录已提交。")
-        contracts.accept(session, owner, contract.id, item.id)
+        if acceptance.needs_panel(session, contract, challenge, item):
+            _panel(session, owner, contract, conclude=True)
+        else:
+            contracts.accept(session, owner, contract.id, item.id)
+    if state == "judging":  # the final report is with a panel: two of three have judged
+        contracts.report(session, solver, contract.id, items[-1].id,
+                         "产业化导入完成：连续三批产品经第三方检测全部达标，附检测报告与用户证明。")
+        _panel(session, owner, contract, conclude=False)
     if state == "under_way":
         contracts.report(session, solver, contract.id, items[1].id, "中试线已连续运行30天，指标达到合同要求。")
     _backdate(contract, items, done)
+    for panel in acceptance.panels_of(session, contract):  # a concluded panel sat while the last milestone waited
+        if panel.closed_at is not None and items[-1].accepted_at is not None:
+            panel.created_at, panel.closed_at = items[-1].reported_at, items[-1].accepted_at
+            panel.deadline = items[-1].accepted_at.date()
+            session.add(panel)
     if state in ("completed", "under_way"):
         _register(session, owner, contract, challenge, confirm=state == "completed")
     if state == "under_way":  # the solver asks for a month more for the last milestone
@@ -74,6 +95,25 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
     if state == "completed":
         track.rate(session, owner, contract.id, RatingIn(stars=5, comment="交付扎实，指标全部达到，现场培训到位。"))
         track.rate(session, solver, contract.id, RatingIn(stars=4, comment="付款及时，现场配合良好。"))
+
+
+def _panel(session: Session, owner, contract, conclude: bool) -> None:
+    """验收 by a panel of three: two pass it, the third finds the last criterion only partly shown and fails it;
+    concluded by the enterprise (the work is completed), or left with the third verdict still to come."""
+    panel = acceptance.open_panel(session, owner, contract.id, AcceptanceOpen(
+        size=3, deadline=dt.date.today() + dt.timedelta(days=7)))
+    seats = acceptance.panellists(session, panel.id)
+    for i, seat in enumerate(seats if conclude else seats[:2]):
+        expert = account(session, session.get(User, seat.user_id))
+        marks = [Verdict.MET] * len(panel.criteria)
+        if i == 2:
+            marks[-1] = Verdict.PARTLY
+        judging.submit(session, expert, seat.id, VerdictSubmit(
+            verdicts=marks, notes=["核查第三方检测报告，指标达到。"], conclusion=Conclusion.PASS if i < 2 else
+            Conclusion.FAIL, comment="资料齐全，现场演示可复现。" if i < 2 else "良率数据仅一批，建议补测。"))
+    if conclude:
+        acceptance.conclude(session, owner, panel.id, AcceptanceDecision(
+            outcome=Outcome.COMPLETE, reason="专家组多数意见通过验收；请在三个月内补测两批良率数据备案。"))
 
 
 def _backdate(contract, items, done: int) -> None:

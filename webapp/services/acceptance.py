@@ -23,6 +23,7 @@ from models.acceptance import (
     AcceptanceReview,
     AcceptanceStatus,
     Conclusion,
+    CriterionKind,
     CriterionTally,
     Outcome,
     PanellistRead,
@@ -99,10 +100,11 @@ def criteria_of(challenge: Challenge, item: Deliverable) -> list[AcceptanceCrite
     rubric = [AcceptanceCriterion(name=i["name"], target=" ".join(filter(None, (i.get("target"), i.get("unit")))),
                                   method=i.get("method", "")) for i in challenge.indicators]
     if item.indicators.strip():
-        rubric.append(AcceptanceCriterion(name=item.title, target=item.indicators.strip()))
+        rubric.append(AcceptanceCriterion(kind=CriterionKind.MILESTONE, name=item.title,
+                                          target=item.indicators.strip()))
     if challenge.acceptance_criteria.strip():
-        rubric.append(AcceptanceCriterion(name=_("Acceptance criteria"), target=challenge.acceptance_criteria.strip()))
-    return rubric or [AcceptanceCriterion(name=item.title, target=_("Delivered as the contract states"))]
+        rubric.append(AcceptanceCriterion(kind=CriterionKind.CRITERIA, target=challenge.acceptance_criteria.strip()))
+    return rubric or [AcceptanceCriterion(kind=CriterionKind.DELIVERABLE, name=item.title)]
 
 
 def _ranked(session: Session, acceptance: AcceptanceReview, contract: Contract, challenge: Challenge,
@@ -195,7 +197,7 @@ def read(session: Session, acceptance: AcceptanceReview, named: bool) -> Accepta
                                 comment=a.comment, submitted_at=a.submitted_at) for a in rows]
     passes = sum(a.conclusion == Conclusion.PASS for a in judged)
     return AcceptanceRead(**acceptance.model_dump(include={"id", "contract_id", "deliverable_id", "round", "size",
-                                                           "deadline", "status", "passed", "outcome", "findings",
+                                                           "deadline", "status", "passed", "outcome", "reason",
                                                            "created_at", "closed_at"}),
                           passes=passes, fails=len(judged) - passes, judged=len(judged),
                           waiting=sum(a.status == AssignmentStatus.CONFIRMED for a in rows),
@@ -211,8 +213,8 @@ def may_see_names(session: Session, user: Account, challenge: Challenge) -> bool
 
 def conclude(session: Session, user: Account, acceptance_id: int, data: AcceptanceDecision) -> AcceptanceReview:
     """Conclude the panel once every panellist has judged (or, after its deadline, once any has): a passing panel
-    completes the contract; after a failing one the milestone goes back with the findings, or the contract is
-    terminated with the reason."""
+    completes the contract; after a failing one the milestone goes back with the organiser's reason (the solver
+    reads the panel's verdicts beside it), or the contract is terminated with it."""
     acceptance, contract, challenge = panel_for(session, user, acceptance_id)
     if not may_organise(session, user, challenge):
         raise PermissionDenied(_("Only the panel's organiser may conclude it."))
@@ -221,19 +223,19 @@ def conclude(session: Session, user: Account, acceptance_id: int, data: Acceptan
     verdicts = read(session, acceptance, named=False)
     _ready(acceptance, verdicts)
     passed = verdicts.passes * 2 > verdicts.judged
-    findings = _findings(verdicts, data.reason)
     _allowed(passed, data)
+    reason = data.reason.strip()
     advance(session, acceptance, AcceptanceStatus.OPEN, status=AcceptanceStatus.CLOSED, passed=passed,
-            outcome=data.outcome, findings=findings, closed_at=utcnow())
+            outcome=data.outcome, reason=reason, closed_at=utcnow())
     record_event(session, user.id, "acceptance.concluded", acceptance, {"status": "open"},
-                 snapshot(acceptance, "status", "passed", "outcome", "findings"))
+                 snapshot(acceptance, "status", "passed", "outcome", "reason"))
     item = session.get(Deliverable, acceptance.deliverable_id)
     if data.outcome == Outcome.COMPLETE:
         contracts.accept_item(session, user, contract, challenge, item)  # type: ignore[arg-type]
     elif data.outcome == Outcome.RETURN:
-        contracts.return_item(session, user, contract, challenge, item, findings)  # type: ignore[arg-type]
+        contracts.return_item(session, user, contract, challenge, item, reason)  # type: ignore[arg-type]
     else:
-        contracts.end(session, user, contract, challenge, findings)
+        contracts.end(session, user, contract, challenge, reason)
     return acceptance
 
 
@@ -250,17 +252,9 @@ def _allowed(passed: bool, data: AcceptanceDecision) -> None:
         raise InvalidTransition(_("The panel passed the work: conclude it by completing the contract."))
     if not passed and data.outcome == Outcome.COMPLETE:
         raise InvalidTransition(_("The panel did not pass the work: return the milestone or terminate the contract."))
-    if data.outcome == Outcome.TERMINATE and not data.reason.strip():
-        message = _("Say why the contract is terminated.")
+    if not passed and not data.reason.strip():
+        message = _("Say what the solver must do, or why the contract ends.")
         raise ValidationError(message, {"reason": message})
-
-
-def _findings(verdicts: AcceptanceRead, reason: str) -> str:
-    """The panel's findings in a line per criterion not fully met, then the organiser's words."""
-    lines = [f"{c.name}: {_('met')} {c.met} · {_('partly met')} {c.partly} · {_('not met')} {c.not_met}"
-             for c in verdicts.criteria if c.partly or c.not_met]
-    lines.append(_("Panel: %(passes)s pass, %(fails)s fail.", passes=verdicts.passes, fails=verdicts.fails))
-    return "\n".join([*lines, reason.strip()]).strip()
 
 
 # ---- helpers ----

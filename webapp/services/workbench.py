@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.acceptance import AcceptanceAssignment, AcceptanceReview, AcceptanceStatus
 from models.accounts import Organisation, OrgStatus, User
 from models.challenges import OPEN_BID_STATUSES, Bid, BidStatus, Challenge, ChallengeStatus
 from models.clarifications import Question, QuestionStatus
@@ -104,7 +105,20 @@ def _enterprise_contracts(session: Session, user: Account) -> list[Item]:
              [(t, f"/contracts/{c}/edit") for c, t in changes[:5]]),
         Item(_("Delivered milestones to accept"), len(reported), "/contracts",
              [(f"{t} · {m}", f"/contracts/{c}#milestones") for c, t, m in reported[:5]]),
+        _to_conclude(session, user),
     ]
+
+
+def _to_conclude(session: Session, user: Account) -> Item:
+    """Acceptance panels the user organised whose panellists have all judged."""
+    waiting = select(AcceptanceAssignment.acceptance_id).where(
+        AcceptanceAssignment.status == AssignmentStatus.CONFIRMED)
+    ready = session.exec(select(AcceptanceReview.contract_id, Challenge.title).join(
+        Challenge, Challenge.id == AcceptanceReview.challenge_id).where(
+        AcceptanceReview.organiser_id == user.id, AcceptanceReview.status == AcceptanceStatus.OPEN,
+        col(AcceptanceReview.id).not_in(waiting)).order_by(col(AcceptanceReview.id))).all()
+    return Item(_("Acceptance panels to conclude"), len(ready), "/contracts",
+                [(t, f"/contracts/{c}#acceptance") for c, t in ready[:5]], key="conclude")
 
 
 def _solver_contracts(session: Session, user: Account) -> list[Item]:
@@ -164,7 +178,14 @@ def _reviewer(session: Session, user: Account) -> list[Item]:
     waiting = _count(session, select(ReviewAssignment.id).join(Review, Review.id == ReviewAssignment.review_id).where(
         ReviewAssignment.user_id == user.id, ReviewAssignment.status == AssignmentStatus.CONFIRMED,
         Review.status == ReviewStatus.OPEN))
-    return [Item(_("Bids to score as an expert"), waiting, "/reviews/mine")]
+    seats = session.exec(select(AcceptanceAssignment.id, Challenge.title).join(
+        AcceptanceReview, AcceptanceReview.id == AcceptanceAssignment.acceptance_id).join(
+        Challenge, Challenge.id == AcceptanceReview.challenge_id).where(
+        AcceptanceAssignment.user_id == user.id, AcceptanceAssignment.status == AssignmentStatus.CONFIRMED,
+        AcceptanceReview.status == AcceptanceStatus.OPEN).order_by(col(AcceptanceReview.deadline))).all()
+    return [Item(_("Bids to score as an expert"), waiting, "/reviews/mine"),
+            Item(_("Final deliveries to judge on an acceptance panel (验收)"), len(seats), "/reviews/mine",
+                 [(t, f"/acceptance/seats/{a}") for a, t in seats[:5]], key="acceptance")]
 
 
 FIELD_DEPTH = 200  # how far down a person's own ranking of published challenges still counts as "their field"

@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('open', 'closed', name='acceptancestatus', native_enum=False, length=32), nullable=False),
     sa.Column('passed', sa.Boolean(), nullable=True),
     sa.Column('outcome', sa.Enum('complete', 'return', 'terminate', name='outcome', native_enum=False, length=32), nullable=True),
-    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['challenge_id'], ['challenge.id'], ),
