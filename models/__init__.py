@@ -19,6 +19,7 @@ from models import (
     reviews,
     security,
     subsidies,
+    supply,
     teams,
 )
 from models.db import default_url, make_engine, new_session
@@ -26,6 +27,6 @@ from models.db import default_url, make_engine, new_session
 __all__ = [
     "acceptance", "accounts", "audit", "challenges", "clarifications", "contracts", "credit", "curation", "dispatch",
     "files", "jobs", "membership", "notifications", "profiles", "registration", "reviews", "security", "subsidies",
-    "teams",
+    "supply", "teams",
     "default_url", "make_engine", "new_session",
 ]

@@ -164,5 +164,5 @@ def test_government_dashboard_draws_charts(page):
     sign_in(page, "government")
     page.get_by_role("link", name="数据看板").click()
     page.locator('[data-figure="by_status"][data-drawn="true"] canvas').wait_for()
-    assert page.locator("div.chart[data-drawn='true']").count() == 10  # every figure but the summary table
-    assert page.get_by_role("link", name="下载 CSV").count() == 11
+    assert page.locator("div.chart[data-drawn='true']").count() == 11  # every figure but the summary table
+    assert page.get_by_role("link", name="下载 CSV").count() == 12

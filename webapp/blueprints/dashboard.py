@@ -57,10 +57,18 @@ def filters_from(args) -> tuple[dashboard.Filters, dict[str, str]]:
 def shown(figure: dashboard.Figure) -> dict:
     """A figure with its first column in words, ready for the chart script."""
     table = LABELLED.get(figure.name)
-    rows = [[label(table, r[0]) if table else _measure(figure.name, r[0]), *r[1:]] for r in figure.rows]
+    rows = [[_first(figure.name, table, r[0]), *r[1:]] for r in figure.rows]
     return {"name": figure.name, "chart": figure.chart, "columns": [column_label(c) for c in figure.columns],
             "rows": rows, "title": titles()[figure.name], "horizontal": figure.horizontal,
             "series": list(figure.series or range(1, len(figure.columns))), "secondary": figure.secondary}
+
+
+def _first(name: str, table: str | None, value):
+    """A row's first column in words: a code of a table, a field|region pair, or a measure's name."""
+    if name == "gaps":
+        field, _bar, region = str(value).partition("|")
+        return f"{label('field', field)} · {label('region', region)}"
+    return label(table, value) if table else _measure(name, value)
 
 
 def _measure(name: str, value):
@@ -121,6 +129,10 @@ def _column_labels(_locale: str) -> dict[str, str]:
         "completed": _("Contract completed"), "days_from_previous": _("Median days from the previous stage"),
         "registered": _("Registered contracts"), "contract_amount": _("Contract amount (yuan)"),
         "technology_income": _("Of which technology income (yuan)"),
+        "field_region": _("Field · region"), "measured": _("Challenges measured"),
+        "without_strong": _("Without a strong solver"),
+        "without_in_region": _("Without a strong or fair solver in the region"),
+        "median_strong": _("Median strong solvers"),
     }
 
 
@@ -139,4 +151,6 @@ def _titles(_locale: str) -> dict[str, str]:
         "commissioner_load": _("Science commissioners' load"), "subsidies": _("Subsidy committed and released"),
         "funnel": _("From publication to completed contract (value: rewards, then contract prices, in yuan)"),
         "registrations": _("Registered technology contracts by field (技术合同认定登记)"),
+        "gaps": _("Capability gaps: published challenges that found no strong solver, or none in their region, by "
+                  "field and region (定榜)"),
     }

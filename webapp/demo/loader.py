@@ -28,7 +28,7 @@ from webapp.demo.topic import Topic
 from webapp.demo.topics_digital import TOPICS as DIGITAL
 from webapp.demo.topics_industry import TOPICS as INDUSTRY
 from webapp.demo.topics_life import TOPICS as LIFE
-from webapp.services import ranking
+from webapp.services import ranking, supply
 from webapp.services.challenges import search_text
 
 SEED = 20261127
@@ -128,6 +128,7 @@ def load(session: Session) -> dict[str, int]:
     builder.counts.update(load_review_stage(session, builder.rng, government))
     builder.counts.update(load_contracts(session))
     builder.counts.update(load_credit(session, government))
+    builder.counts["supply snapshots"] = supply.measure_missing(session)  # as the worker does on publication
     _membership_queues(builder)
     session.add(AuditEvent(actor_id=None, action="demo.loaded", entity="demo", entity_id=0,
                            after=dict(builder.counts)))

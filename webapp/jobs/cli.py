@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from models.db import new_session, writing
 from webapp.jobs.queue import run_one, run_pending, worker_name
+from webapp.services import supply  # noqa: F401 (registers the supply snapshot's job handler)
 from webapp.services.contracts import today
 from webapp.services.overdue import notify_overdue
 
@@ -35,6 +36,18 @@ def notify_overdue_command() -> None:
     noticed = notify_overdue(session)
     session.commit()
     click.echo(f"Notified {noticed} overdue milestone(s).")
+
+
+@click.command("measure-supply")
+@with_appcontext
+def measure_supply_command() -> None:
+    """Measure the supply of every published challenge that has no snapshot yet (the worker measures each
+    challenge when it is published; this catches up after a bulk import)."""
+    from webapp import db
+    session = db.session()
+    measured = supply.measure_missing(session)
+    session.commit()
+    click.echo(f"Measured the supply of {measured} challenge(s).")
 
 
 @click.command("worker")

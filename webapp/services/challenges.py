@@ -147,6 +147,8 @@ def publish_challenge(session: Session, user: Account, challenge_id: int) -> Cha
     challenge = vetted_challenge(session, user, challenge_id)
     move(session, user, challenge, ChallengeStatus.PUBLISHED, "challenge.published", published_at=utcnow())
     notify(session, challenge.owner_id, "challenge.published", link_to(challenge), title=challenge.title)
+    from webapp.services import supply  # it ranks through curation, which builds on this module
+    supply.schedule(session, challenge)
     return challenge
 
 

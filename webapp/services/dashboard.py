@@ -23,6 +23,7 @@ from models.dispatch import Dispatch, is_live
 from models.profiles import Profile, ProfileKind
 from models.registration import Registration, RegistrationStatus
 from models.subsidies import Milestone, MilestoneStatus, Subsidy
+from models.supply import SupplySnapshot
 
 
 @dataclass(frozen=True)
@@ -200,12 +201,18 @@ FIGURES = {
     "subsidies": subsidies,
     "funnel": lambda s, f: _after_award("funnel", s, f),
     "registrations": lambda s, f: _after_award("registrations", s, f),
+    "gaps": lambda s, f: _gaps(s, f),
 }
 
 
 def _after_award(name: str, session: Session, filters: Filters) -> Figure:
     from webapp.services import funnel  # it builds on this module's filters and Figure
     return getattr(funnel, name)(session, filters)
+
+def _gaps(session: Session, filters: Filters) -> Figure:
+    from webapp.services.gaps import gaps  # it builds on this module's filters and Figure
+    return gaps(session, filters)
+
 
 def figure(session: Session, name: str, filters: Filters) -> Figure:
     """One named figure."""
@@ -225,7 +232,8 @@ def stamp(session: Session) -> tuple:
     for model in (Bid, CuratorDecision, Dispatch, Subsidy):  # rows only ever added
         parts += [select(func.count()).select_from(model), select(func.max(model.id))]
     parts += [select(func.count()).select_from(Contract), select(func.max(Contract.updated_at)),
-              select(func.count()).select_from(Registration).where(Registration.status == RegistrationStatus.CONFIRMED)]
+              select(func.count()).select_from(Registration).where(Registration.status == RegistrationStatus.CONFIRMED),
+              select(func.count()).select_from(SupplySnapshot), select(func.max(SupplySnapshot.measured_at))]
     released = Milestone.status == MilestoneStatus.RELEASED
     parts += [select(func.count()).select_from(Milestone).where(released),
               select(func.max(Milestone.released_at)).where(released)]

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from matching.bands import band
+from matching.records import Hit
 from matching.settings import Settings
 from matching.text import normalise
 from models.challenges import Challenge
@@ -81,6 +82,13 @@ def diagnose(session: Session, user: Account, challenge_id: int) -> Diagnosis:
     """The diagnosis of a challenge the user may curate or owns (the enterprise sees bands, not names)."""
     challenge = curation.curated_challenge(session, user, challenge_id)
     names = user.has("manager", "government") and not is_owner(user, challenge)
+    supply, best_people = supply_of(session, challenge, names)
+    return Diagnosis(challenge, findings(challenge), supply, suggestions(session, challenge, best_people), names)
+
+
+def supply_of(session: Session, challenge: Challenge, names: bool) -> tuple[list[Supply], list[Hit]]:
+    """Solvers, technical managers, commissioners and achievements matching the challenge, by band (named only
+    when `names`), and the strong solvers among the ten best (whose vocabulary the suggestions read)."""
     query = ranking.query_of(challenge, tuple(str(pid) for pid in curation.excluded(session, challenge)))
     engine = ranking.engine(session)
     supply, best_people = [], []
@@ -92,7 +100,7 @@ def diagnose(session: Session, user: Account, challenge_id: int) -> Diagnosis:
     achievements = ranking.engine(session, "achievements")
     found = [h for h in achievements.rank(query, k=DEPTH) if band(h.score, achievements.settings) != "weak"]
     supply.append(_supply(session, "achievement", found, challenge, names, achievements.settings))
-    return Diagnosis(challenge, findings(challenge), supply, suggestions(session, challenge, best_people), names)
+    return supply, best_people
 
 
 def findings(challenge: Challenge) -> list[Finding]:
