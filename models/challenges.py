@@ -245,7 +245,7 @@ class ChallengeSearch(SQLModel):
             raise ValueError("the maximum must not be below the minimum")
         return value
 
-    sort: Literal["newest", "deadline", "budget_desc", "budget_asc"] = "newest"
+    sort: Literal["relevance", "newest", "deadline", "budget_desc", "budget_asc"] = "relevance"  # no q: newest
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)
 

@@ -116,3 +116,27 @@ def test_public_summary_only_in_listing(world, catalogue):
     assert all(item["confidential_details"] is None for item in items)
     assert challenge_payload()["confidential_details"] not in world.login("solver").get(
         "/challenges/").get_data(as_text=True)
+
+
+def test_search_is_ranked_by_the_engine(world, catalogue):
+    """A general word finds every challenge about it, the closest first; a specific query only the specific
+    one; words not all present still find the challenge the engine ranks (an AND of words would not); another
+    sort orders the same set; an English word does not find Chinese text (monolingual, and the page says so)."""
+    assert search(world, "q=检测") == [catalogue["vision"], catalogue["gear"]]
+    assert search(world, "q=缺陷检测") == [catalogue["vision"]]
+    assert search(world, "q=低温 电池 固态") == [catalogue["battery"]]
+    assert search(world, "q=检测&sort=budget_asc") == [catalogue["gear"], catalogue["vision"]]
+    assert search(world, "q=检测&region=beijing") == [catalogue["vision"]]
+    assert search(world, "q=battery") == []
+    page = world.app.test_client().get("/challenges/?q=battery").get_data(as_text=True)
+    assert "battery does not find 电池" in page or "battery 找不到" in page
+
+
+def test_a_new_challenge_is_found_at_once(world, catalogue):
+    """The cached ranking follows the published challenges: a challenge published after a search is found by
+    the next one."""
+    assert search(world, "q=钙钛矿") == []
+    fresh = world.challenge("published", title="钙钛矿光伏组件封装寿命", summary="钙钛矿组件湿热老化。",
+                            description="封装材料与边缘密封，通过 IEC 61215 湿热 1000 小时。",
+                            keywords=["钙钛矿", "封装"], field="new_energy")
+    assert search(world, "q=钙钛矿") == [fresh]

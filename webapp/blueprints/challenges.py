@@ -57,7 +57,8 @@ def browse():
                                args=args)
 
     # The results are the same for every visitor: kept per worker until a challenge changes.
-    key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session))
+    key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session),
+           ranking.engine(session).stamp if search.q.strip() else None)  # the engine ranks a search
     results = Markup("") if errors else fragments().get(key, render)  # a bad filter finds nothing, and says why
     return render_template("challenges/browse.html", results=results, search=search, args=args,
                            errors=errors), form_status(errors)

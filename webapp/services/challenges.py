@@ -28,7 +28,7 @@ from webapp.services.access import can_know_challenge, has_accepted_terms, is_ow
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify
-from webapp.services.search import require_searchable
+from webapp.services.search import relevant_challenges, require_searchable
 from webapp.services.transitions import advance, advanced, allowed, lock_for_reading
 
 SORTS = {
@@ -179,11 +179,29 @@ def accept_terms(session: Session, user: Account, challenge_id: int) -> Challeng
 
 
 def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Challenge], int]:
-    """Published challenges matching the search, filters and sort, one page of them."""
+    """Published challenges matching the search, filters and sort, one page of them. A query is ranked by the
+    engine (relevance, the default sort), and challenges containing every word of it that the engine scores
+    below its noise floor follow, newest first; another sort orders the same set."""
     require_searchable(query.q)
-    statement = select(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
+    statement = _filtered(select(Challenge.id).where(Challenge.status == ChallengeStatus.PUBLISHED), query)
+    if not query.q.strip():
+        return _sorted_page(session, statement, query, "newest" if query.sort == "relevance" else query.sort)
+    ranked = relevant_challenges(session, query.q)
+    worded = statement
     for token in dict.fromkeys(tokenize(query.q)):
-        statement = statement.where(search_condition(token))
+        worded = worded.where(search_condition(token))
+    order = list(dict.fromkeys([*ranked, *session.exec(worded.order_by(*SORTS["newest"]))]))
+    allowed = set(session.exec(statement.where(col(Challenge.id).in_(order))))
+    found = [i for i in order if i in allowed]
+    if query.sort != "relevance":
+        return _sorted_page(session, statement.where(col(Challenge.id).in_(found)), query, query.sort)
+    shown = found[(query.page - 1) * query.per_page: query.page * query.per_page]
+    rows = {c.id: c for c in session.exec(select(Challenge).where(col(Challenge.id).in_(shown)))}
+    return [rows[i] for i in shown if i in rows], len(found)
+
+
+def _filtered(statement, query: ChallengeSearch):
+    """The list's filters on a statement over challenges."""
     filters = [
         (query.field, lambda v: Challenge.field == v),
         (query.region, lambda v: Challenge.region == v),
@@ -195,9 +213,14 @@ def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Cha
     for value, condition in filters:
         if value is not None:
             statement = statement.where(condition(value))
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    ordered = statement.order_by(*SORTS[query.sort])
-    rows = session.exec(ordered.offset((query.page - 1) * query.per_page).limit(query.per_page))
+    return statement
+
+
+def _sorted_page(session: Session, ids, query: ChallengeSearch, sort: str) -> tuple[list[Challenge], int]:
+    """One page of the challenges whose ids `ids` selects, in a SQL sort, and how many there are."""
+    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    statement = select(Challenge).where(col(Challenge.id).in_(ids)).order_by(*SORTS[sort])
+    rows = session.exec(statement.offset((query.page - 1) * query.per_page).limit(query.per_page))
     return list(rows), total
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
-from matching import Query
+from matching import Candidate, Query
 from matching.text import tokenize
 from models.profiles import Achievement, Profile
 from webapp.services import ranking
@@ -15,6 +15,7 @@ from webapp.services.errors import ValidationError
 
 SEARCH_MIN_SCORE = 0.05  # below this a short query's hit shares a character pair or two, not a topic
 SEARCH_DEPTH = 1000  # nobody pages past a thousand results; the engine stops there
+RELATIVE_FLOOR = 0.3  # a challenge scoring under 30 % of the best shares a word of the query, not its topic
 
 
 def require_searchable(q: str) -> None:
@@ -31,6 +32,19 @@ def _relevant(session: Session, corpus: str, q: str, kinds: set[str] | None = No
     query = Query(id="search", text=q, keywords=tuple(q.split()))
     hits = ranking.engine(session, corpus).scores(query, k=SEARCH_DEPTH, kinds=kinds)
     return [int(candidate) for candidate, score in hits if score >= SEARCH_MIN_SCORE]
+
+
+def relevant_challenges(session: Session, q: str) -> list[int]:
+    """Ids of published challenges ranked by the engine for the query's words, best first, noise left out: the
+    query is matched to the worker's cached matrix of published challenges as a candidate's text would be (the
+    reverse direction of 揭榜 matching), so keywords, word forms and character n-grams the engine knows count.
+    A hit under RELATIVE_FLOOR of the best one shares a common word with the query (检测), not its topic: a
+    specific query (缺陷检测) then finds the specific challenges, a general one (检测) every challenge about it."""
+    engine = ranking.engine(session)
+    searcher = Candidate(id="search", kind="search", text=q, keywords=tuple(q.split()))
+    hits = ranking.published(session, engine).rank(searcher, k=SEARCH_DEPTH)
+    floor = max(SEARCH_MIN_SCORE, RELATIVE_FLOOR * hits[0].score) if hits else SEARCH_MIN_SCORE
+    return [int(hit.query_id) for hit in hits if hit.score >= floor]
 
 
 def _page(ids: list[int], page: int, per_page: int) -> list[int]:
