@@ -87,8 +87,9 @@ def _rank(args) -> int:
     for query in queries:
         hits = engine.rank(query, k=args.top, kinds=kinds, capacity=args.capacity)
         for rank, hit in enumerate(hits, start=1):
-            out.write(json.dumps({"query": query.id, "candidate": hit.candidate_id, "rank": rank,
-                                  "score": hit.score, "reasons": list(hit.reasons)}, ensure_ascii=False) + "\n")
+            line = {"query": query.id, "candidate": hit.candidate_id, "rank": rank, "score": hit.score,
+                    "reasons": [r.as_dict() for r in hit.reasons]}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
 
 

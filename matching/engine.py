@@ -13,7 +13,7 @@ from matching.analysis import Analyzer, domain_terms
 from matching.channel import Channel, QueryVector
 from matching.keywords import keyword_matches
 from matching.parallel import Analysed, Encoder, analyse_all
-from matching.records import Candidate, Hit, Query, QueryHit
+from matching.records import Candidate, Hit, Query, QueryHit, Reason, keyword_reason
 from matching.reverse import rank_queries
 from matching.semantic import SemanticModel
 from matching.settings import Settings
@@ -341,22 +341,21 @@ class Matcher:
         candidate = self.entries[item.index].record
         return Hit(candidate.id, item.score, tuple(self._reasons(query, item, terms, capacity)))
 
-    def _reasons(self, query: Query, item: Scored, terms: list[str], capacity: str) -> list[str]:
+    def _reasons(self, query: Query, item: Scored, terms: list[str], capacity: str) -> list[Reason]:
         """What a manager reads: shared terms, matched keywords, best document, region, load."""
         candidate = self.entries[item.index].record
         reasons = []
         if terms:
-            reasons.append("terms: " + ", ".join(terms))
+            reasons.append(Reason("terms", terms=tuple(terms)))
         if item.keywords:
-            reasons.append("keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c in item.keywords))
+            reasons.append(keyword_reason(item.keywords))
         title = self.unit_title[item.best_unit]
         if title:
-            reasons.append(f"document: {title}")
+            reasons.append(Reason("document", title=title))
         if query.region and query.region == candidate.region:
-            reasons.append(f"region: {candidate.region}")
+            reasons.append(Reason("region", region=candidate.region))
         if capacity == "mark" and _full(candidate):
-            reasons.append("capacity: unavailable" if candidate.capacity == 0 else
-                           f"capacity: full ({candidate.load}/{candidate.capacity})")
+            reasons.append(Reason("capacity", load=candidate.load, capacity=candidate.capacity))
         return reasons
 
     # --- the other direction ------------------------------------------------------------------

@@ -54,12 +54,58 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a candidate matched, as data: the reader's application words it in the reader's language.
+
+    `kind` says which fields are set: "terms" (`terms`: content words both texts use), "keywords" (`pairs`:
+    each query keyword with the candidate keyword it matched, equal or fuzzily close), "document" (`title`: the
+    candidate's best-matching document), "region" (`region`: the same region code as the query), "capacity"
+    (`load` of `capacity` engagements: full, or capacity 0 — not taking work).
+    """
+
+    kind: str
+    terms: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+    region: str = ""
+    load: int | None = None
+    capacity: int | None = None
+
+    def as_dict(self) -> dict:
+        """The set fields, as JSON stores them (pairs as two-item lists)."""
+        out: dict = {"kind": self.kind}
+        if self.terms:
+            out["terms"] = list(self.terms)
+        if self.pairs:
+            out["pairs"] = [list(p) for p in self.pairs]
+        for name in ("title", "region"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        for name in ("load", "capacity"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Reason:
+        """A reason from its stored form."""
+        return cls(kind=data["kind"], terms=tuple(data.get("terms", ())),
+                   pairs=tuple((str(q), str(c)) for q, c in data.get("pairs", ())), title=data.get("title", ""),
+                   region=data.get("region", ""), load=data.get("load"), capacity=data.get("capacity"))
+
+
+def keyword_reason(matches) -> Reason:
+    """The keywords reason of (query keyword, candidate keyword, …) matches."""
+    return Reason("keywords", pairs=tuple((m[0], m[1]) for m in matches))
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked candidate with its score in [0, 1] and the reasons for it."""
 
     candidate_id: str
     score: float
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[Reason, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -68,4 +114,4 @@ class QueryHit:
 
     query_id: str
     score: float
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[Reason, ...] = field(default=())

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from matching.channel import Channel, QueryVector, _dots
 from matching.keywords import keyword_matches
-from matching.records import Candidate, Query, QueryHit
+from matching.records import Candidate, Query, QueryHit, Reason, keyword_reason
 from matching.scoring import aggregate_groups, boosted, clean, with_semantic
 from matching.topk import ROUNDING, _kth
 
@@ -142,8 +142,8 @@ class QuerySet:
         best = int(np.argmax(unit_scores))
         shared = self.engine.explaining(sorted(set(self.word_terms[row]) & set(words[best].terms)))
         matches = keyword_matches(self.keywords[row], keywords, self.engine.settings.keyword_cutoff)
-        reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
-            ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
+        reasons = ([Reason("terms", terms=tuple(shared))] if shared else []) + (
+            [keyword_reason(matches)] if matches else [])
         return QueryHit(self.ids[row], score, tuple(reasons))
 
 

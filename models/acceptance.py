@@ -16,7 +16,7 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import enum_type, utcnow
+from models.common import ReasonRead, enum_type, utcnow
 from models.reviews import AssignmentStatus
 from models.validation import future_deadline, iso_date
 
@@ -107,7 +107,7 @@ class AcceptanceAssignment(SQLModel, table=True):
     profile_id: int = Field(foreign_key="profile.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     match: float = 0.0
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: AssignmentStatus = Field(default=AssignmentStatus.CONFIRMED, sa_type=enum_type(AssignmentStatus))
     verdicts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -158,7 +158,7 @@ class PanellistRead(SQLModel):
     profile_id: int | None
     reviewer: str | None
     match: float
-    reasons: list[str]
+    reasons: list[ReasonRead]
     status: AssignmentStatus
     verdicts: list[Verdict]
     notes: list[str]

@@ -10,7 +10,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from models.common import Region, TechField, enum_type, utcnow
+from models.common import ReasonRead, Region, TechField, enum_type, utcnow
 from models.teams import MemberRead
 from models.validation import clean_keywords, future_deadline, iso_date, non_blank
 
@@ -350,7 +350,7 @@ class BidderRead(SQLModel):
     organisation: str
     profile_id: int | None
     score: float | None
-    reasons: list[str]
+    reasons: list[ReasonRead]
     team_score: float | None = None  # the best score of the lead and the confirmed members
     members: list[MemberRead] = []
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import Enum as SAEnum
+from sqlmodel import SQLModel
 
 
 def utcnow() -> datetime:
@@ -69,3 +70,18 @@ def enum_type(enum_cls: type[StrEnum]) -> SAEnum:
         enum_cls, native_enum=False, length=32, create_constraint=False,
         values_callable=lambda cls: [member.value for member in cls],
     )
+
+
+class ReasonRead(SQLModel):
+    """Why the engine matched (matching.Reason as data; the pages word it in the reader's language): `kind` is
+    terms (`terms`), keywords (`pairs` of query keyword and matched candidate keyword), document (`title` of the
+    best-matching document), region (`region` code) or capacity (`load` of `capacity`; capacity 0: not taking
+    new work)."""
+
+    kind: str
+    terms: list[str] = []
+    pairs: list[list[str]] = []
+    title: str = ""
+    region: str = ""
+    load: int | None = None
+    capacity: int | None = None

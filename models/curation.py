@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import enum_type, utcnow
+from models.common import ReasonRead, enum_type, utcnow
 from models.validation import MAX_RECORD_ID
 
 
@@ -20,7 +20,7 @@ class Recommendation(SQLModel, table=True):
     profile_id: int = Field(foreign_key="profile.id", index=True)
     rank: int = Field(ge=1)
     score: float = Field(ge=0, le=1)
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     engine_version: str = Field(max_length=50)
     created_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -89,7 +89,7 @@ class RankedCandidate(SQLModel):
     kind: str
     score: float
     band: str = Field(description="match strength: strong, fair or weak (calibrated; see matching/README.md)")
-    reasons: list[str]
+    reasons: list[ReasonRead]
     region: str
     organisation: str
     recommendation_id: int | None

@@ -10,7 +10,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel, col
 
-from models.common import enum_type, utcnow
+from models.common import ReasonRead, enum_type, utcnow
 from models.validation import MAX_RECORD_ID, iso_date, non_blank, within_years
 
 
@@ -128,7 +128,7 @@ class ProposalItem(SQLModel, table=True):
     request_id: int = Field(foreign_key="dispatchrequest.id", index=True)
     commissioner_profile_id: int = Field(foreign_key="profile.id")
     score: float = Field(ge=0, le=1)
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     added_by_hand: bool = False
     dispatch_id: int | None = Field(default=None, foreign_key="dispatch.id")
 
@@ -172,7 +172,7 @@ class ProposalItemRead(SQLModel):
     commissioner_profile_id: int
     commissioner: str
     score: float
-    reasons: list[str]
+    reasons: list[ReasonRead]
     added_by_hand: bool
 
 

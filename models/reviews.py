@@ -10,7 +10,7 @@ from pydantic import field_validator
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import enum_type, utcnow
+from models.common import ReasonRead, enum_type, utcnow
 from models.validation import future_deadline, iso_date, non_blank
 
 MAX_CRITERIA = 8  # README: up to 8 criteria per rubric
@@ -89,7 +89,7 @@ class ReviewAssignment(SQLModel, table=True):
     profile_id: int = Field(foreign_key="profile.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     match: float = 0.0
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     probability: float = 1.0
     status: AssignmentStatus = Field(default=AssignmentStatus.PROPOSED, sa_type=enum_type(AssignmentStatus))
     scores: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -166,7 +166,7 @@ class AssignmentRead(SQLModel):
     profile_id: int | None
     reviewer: str | None
     match: float
-    reasons: list[str]
+    reasons: list[ReasonRead]
     probability: float
     status: AssignmentStatus
     scores: list[int]

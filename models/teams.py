@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from models.common import enum_type, utcnow
+from models.common import ReasonRead, enum_type, utcnow
 
 MAX_MEMBERS = 9  # README: a lead and up to 9 members
 
@@ -51,7 +51,7 @@ class MemberRead(SQLModel):
     organisation: str
     status: MemberStatus
     score: float | None = None
-    reasons: list[str] = []
+    reasons: list[ReasonRead] = []
 
 
 class MemberList(SQLModel):

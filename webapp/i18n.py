@@ -236,14 +236,23 @@ def language() -> str:
     return g._language
 
 
-def reason(text: str) -> str:
-    """An engine reason ("terms: 电解液, 析锂") with its label in the current language."""
-    key, _sep, rest = text.partition(": ")
-    if key == "region":
-        rest = label("region", rest)
-    elif key == "capacity":
-        return label("capacity", rest) if rest in CAPACITY_LABELS else f"{label('reason', key)}：{rest[5:].strip('()')}"
-    return f"{label('reason', key)}：{rest}" if key in REASON_LABELS else text
+def reason(item) -> str:
+    """An engine reason (matching.Reason, or its stored dict) in the current language: shared terms, matched
+    keywords (a fuzzy match as 锂电池≈锂离子电池), the best document's title, the same region, or the load."""
+    data = item.as_dict() if hasattr(item, "as_dict") else dict(item)
+    kind = data.get("kind", "")
+    if kind == "capacity" and data.get("capacity") == 0:
+        return label("capacity", "unavailable")
+    values = {
+        "terms": lambda: "、".join(data.get("terms", [])) if language() == "zh" else ", ".join(data.get("terms", [])),
+        "keywords": lambda: ", ".join(q if q == c else f"{q}≈{c}" for q, c in data.get("pairs", [])),
+        "document": lambda: data.get("title", ""),
+        "region": lambda: label("region", data.get("region", "")),
+        "capacity": lambda: f"{data.get('load')}/{data.get('capacity')}",
+    }
+    if kind not in values:
+        return str(kind)
+    return f"{label('reason', kind)}{'：' if language() == 'zh' else ': '}{values[kind]()}"
 
 
 def score(value: float | None) -> Markup:

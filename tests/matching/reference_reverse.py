@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matching.keywords import keyword_matches
-from matching.records import Candidate, Query, QueryHit
+from matching.records import Candidate, Query, QueryHit, Reason, keyword_reason
 from matching.scoring import aggregate, blend, boosted, clean
 
 if TYPE_CHECKING:
@@ -50,6 +50,6 @@ def _score_pair(engine: Matcher, query: Query, candidate: Candidate, unit_vector
     score = boosted(aggregate(scores, s), share, bool(query.region) and query.region == candidate.region, s)
     best = int(np.argmax(scores))
     shared = engine.explaining(sorted(set(words.terms) & set(unit_vectors[best][0].terms)))  # the shown-term rule
-    reasons = (["terms: " + ", ".join(shared)] if shared else []) + (
-        ["keywords: " + ", ".join(q if q == c else f"{q}≈{c}" for q, c, _ in matches)] if matches else [])
+    reasons = ([Reason("terms", terms=tuple(shared))] if shared else []) + (
+        [keyword_reason(matches)] if matches else [])
     return QueryHit(query.id, clean(score), tuple(reasons))

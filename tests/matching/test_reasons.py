@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import Candidate, Matcher, Query
+from matching import Candidate, Matcher, Query, Reason
 from matching.reverse import rank_queries
 from matching.settings import Settings
 from matching.text import STOP_WORDS_ZH, telling
@@ -24,9 +24,9 @@ def corpus(noise: list[str]) -> list[Candidate]:
     return [Candidate(id=f"c{i:02d}", text=f"{GENERIC}{text}，{'，'.join(noise)}") for i, text in enumerate(SENTENCES)]
 
 
-def shared_terms(reasons: tuple[str, ...]) -> list[str]:
+def shared_terms(reasons: tuple[Reason, ...]) -> list[str]:
     """The shared terms of a hit's reasons."""
-    return [t for r in reasons if r.startswith("terms: ") for t in r[len("terms: "):].split(", ")]
+    return [t for r in reasons if r.kind == "terms" for t in r.terms]
 
 
 def test_function_characters_and_common_words_are_never_reasons():
@@ -75,5 +75,5 @@ def test_capacity_reason_agrees_with_the_load():
     engine = Matcher().fit([Candidate("away", text="锂离子电池电解液", capacity=0, load=0),
                             Candidate("full", text="锂电池电解液低温", capacity=2, load=2)])
     marked = {h.candidate_id: h.reasons for h in engine.rank(Query("q", text="锂电池电解液"), capacity="mark")}
-    assert "capacity: unavailable" in marked["away"]
-    assert "capacity: full (2/2)" in marked["full"]
+    assert Reason("capacity", load=0, capacity=0) in marked["away"]
+    assert Reason("capacity", load=2, capacity=2) in marked["full"]

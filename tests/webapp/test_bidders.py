@@ -19,7 +19,7 @@ def test_owner_manager_and_government_see_who_bids_with_the_match(world):
         assert by_name["gear_expert"]["organisation"] == "燕山大学"
         assert by_name["gear_expert"]["profile_id"] == expert
         assert by_name["gear_expert"]["score"] > by_name["chemist"]["score"]
-        assert any(r.startswith("terms:") for r in by_name["gear_expert"]["reasons"]), nick
+        assert any(r["kind"] == "terms" for r in by_name["gear_expert"]["reasons"]), nick
     own = world.api("gear_expert", "GET", f"/challenges/{cid}/bids").json["items"]
     assert len(own) == 1 and own[0]["bidder"] is None
     page = world.login("owner").get(f"/challenges/{cid}").get_data(as_text=True)

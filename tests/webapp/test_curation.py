@@ -44,7 +44,7 @@ def test_manager_sees_solvers_ranked_with_reasons(world, curated):
     items = response.json["items"]
     assert items[0]["profile_id"] == curated["expert"]
     assert 0 < items[0]["score"] <= 1
-    assert any(r.startswith("terms:") for r in items[0]["reasons"])
+    assert any(r["kind"] == "terms" and r["terms"] for r in items[0]["reasons"])
     assert response.json["engine_version"]
 
 
@@ -90,6 +90,22 @@ def test_a_candidate_not_taking_work_reads_so_in_the_readers_language(world, cur
     client.get("/lang/en")
     english = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
     assert "Not taking new work" in english
+
+
+def test_reasons_are_data_and_pages_word_them_in_the_readers_language(world, curated):
+    """The API gives each reason as an object of a known kind with its own fields (no display text); the page
+    words the same reasons in Chinese or English."""
+    items = ranked(world, "manager", curated["challenge"]).json["items"]
+    reasons = [r for item in items for r in item["reasons"]]
+    assert reasons and {r["kind"] for r in reasons} <= {"terms", "keywords", "document", "region", "capacity"}
+    terms = next(r for r in items[0]["reasons"] if r["kind"] == "terms")["terms"]
+    assert terms and all(":" not in t for t in terms)
+    client = world.login("manager")
+    page = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    assert f"共同术语：{'、'.join(terms)}" in page
+    client.get("/lang/en")
+    english = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
+    assert f"Shared terms: {', '.join(terms)}" in english
 
 
 def test_scores_carry_a_band_and_a_weak_ranking_says_so(world, curated):

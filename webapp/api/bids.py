@@ -10,7 +10,7 @@ from models.teams import MemberList, MemberRead
 from webapp import db
 from webapp.api.base import body, bp, responses, validate
 from webapp.services import bids as service
-from webapp.services import teams
+from webapp.services import ranking, teams
 from webapp.services.access import can_see_all_bids
 from webapp.services.bidders import Bidder, bidders
 from webapp.services.challenges import get_challenge
@@ -31,12 +31,12 @@ def bid_read(bid: Bid, bidder: Bidder | None = None) -> BidRead:
         read.bidder = BidderRead(
             name=bidder.name, organisation=bidder.organisation, profile_id=bidder.profile_id,
             score=round(bidder.hit.score, 6) if bidder.hit else None,
-            reasons=list(bidder.hit.reasons) if bidder.hit else [],
+            reasons=ranking.stored(bidder.hit.reasons) if bidder.hit else [],
             team_score=round(bidder.team_score, 6) if bidder.team_score is not None else None,
             members=[MemberRead(id=m.id, bid_id=bid.id, profile_id=m.profile_id, name=m.name,
                                 organisation=m.organisation, status=m.status,
                                 score=round(m.hit.score, 6) if m.hit else None,
-                                reasons=list(m.hit.reasons) if m.hit else []) for m in bidder.members])
+                                reasons=ranking.stored(m.hit.reasons) if m.hit else []) for m in bidder.members])
     return read
 
 

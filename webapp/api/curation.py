@@ -13,7 +13,7 @@ from models.validation import MAX_RECORD_ID
 from webapp import db
 from webapp.api.base import Done, body, bp, query, responses, validate
 from webapp.i18n import BAND_SETTINGS
-from webapp.services import curation
+from webapp.services import curation, ranking
 
 TAG = "curation"
 
@@ -35,7 +35,7 @@ def ranked_candidates(challenge_id: int):
     db.commit()
     items = [RankedCandidate(rank=r.rank, profile_id=r.profile.id, name=r.profile.display_name,
                              kind=r.profile.kind.value, score=r.hit.score, band=band(r.hit.score, BAND_SETTINGS),
-                             reasons=list(r.hit.reasons),
+                             reasons=ranking.stored(r.hit.reasons),
                              region=r.profile.region.value, organisation=r.organisation,
                              recommendation_id=r.recommendation_id,
                              decision=r.decision.decision if r.decision else None, load=r.load,

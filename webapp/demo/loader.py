@@ -368,7 +368,7 @@ def curate(session: Session, owners_of_topics: dict[int, Topic], solvers: dict[T
         for rank, hit in enumerate(hits, start=1):
             profile_id = int(hit.candidate_id)
             shown = Recommendation(challenge_id=challenge.id, profile_id=profile_id, rank=rank, score=hit.score,
-                                   reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+                                   reasons=ranking.stored(hit.reasons), engine_version=ENGINE_VERSION)
             session.add(shown)
             session.flush()
             good = profile_id in relevant

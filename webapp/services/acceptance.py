@@ -35,7 +35,7 @@ from models.contracts import Contract, ContractStatus, Deliverable, DeliverableS
 from models.profiles import Profile
 from models.reviews import AssignmentStatus
 from webapp.auth import Account
-from webapp.services import contracts, panel
+from webapp.services import contracts, panel, ranking
 from webapp.services.access import require_trusted
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -118,7 +118,7 @@ def _ranked(session: Session, acceptance: AcceptanceReview, contract: Contract, 
     return [AcceptanceAssignment(acceptance_id=acceptance.id, profile_id=profile_id,
                                  user_id=found.experts[profile_id].user_id,
                                  match=round(found.hits[(profile_id, contract.bid_id)].score, 6),
-                                 reasons=list(found.hits[(profile_id, contract.bid_id)].reasons))
+                                 reasons=ranking.stored(found.hits[(profile_id, contract.bid_id)].reasons))
             for _score, profile_id in ranked]
 
 

@@ -154,7 +154,7 @@ def record_shown(session: Session, challenge_id: int, entries: list[tuple[int, i
         for pid, rank, hit in entries:
             if not _same(shown.get(pid), rank, hit):
                 shown[pid] = Recommendation(challenge_id=challenge_id, profile_id=pid, rank=rank, score=hit.score,
-                                            reasons=list(hit.reasons), engine_version=ENGINE_VERSION)
+                                            reasons=ranking.stored(hit.reasons), engine_version=ENGINE_VERSION)
                 session.add(shown[pid])
         session.flush()
         ids = {pid: shown[pid].id for pid in profile_ids}
@@ -165,7 +165,7 @@ def record_shown(session: Session, challenge_id: int, entries: list[tuple[int, i
 def _same(previous: Recommendation | None, rank: int, hit: Hit) -> bool:
     """Whether a stored entry says exactly what is shown now (a page reload)."""
     return previous is not None and previous.rank == rank and abs(previous.score - hit.score) < 1e-9 \
-        and previous.reasons == list(hit.reasons) and previous.engine_version == ENGINE_VERSION
+        and previous.reasons == ranking.stored(hit.reasons) and previous.engine_version == ENGINE_VERSION
 
 
 def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,

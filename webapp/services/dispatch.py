@@ -167,7 +167,7 @@ def propose(session: Session, user: Account, data: ProposalCreate) -> DispatchPr
     for pair in pairs:
         session.add(ProposalItem(proposal_id=proposal.id, request_id=int(pair.request),
                                  commissioner_profile_id=int(pair.candidate), score=pair.score,
-                                 reasons=list(scored[(pair.candidate, pair.request)][1])))
+                                 reasons=ranking.stored(scored[(pair.candidate, pair.request)][1])))
     record_event(session, user.id, "dispatch.proposed", proposal, None,
                  {"requests": proposal.request_ids, "pairs": len(pairs),
                   "total_score": proposal.total_score})
@@ -235,7 +235,7 @@ def add_item(session: Session, user: Account, proposal_id: int, request_id: int,
     if any(i.request_id == request_id and i.commissioner_profile_id == profile_id for i in items):
         raise Conflict(_("This pair is already in the proposal."))
     item = ProposalItem(proposal_id=proposal.id, request_id=request_id, commissioner_profile_id=profile_id,
-                        score=found[0], reasons=list(found[1]), added_by_hand=True)
+                        score=found[0], reasons=ranking.stored(found[1]), added_by_hand=True)
     session.add(item)
     session.flush()
     record_event(session, user.id, "dispatch.pair_added", proposal, None,

@@ -188,3 +188,8 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
 
 
 CORPORA = {"profiles": (profiles_stamp, candidates), "achievements": (achievements_stamp, achievement_candidates)}
+
+
+def stored(reasons) -> list[dict]:
+    """An engine hit's reasons as JSON columns and API answers keep them (matching.Reason.as_dict)."""
+    return [r.as_dict() for r in reasons]

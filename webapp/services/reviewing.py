@@ -13,7 +13,7 @@ from models.challenges import Bid, Challenge
 from models.common import utcnow
 from models.reviews import AssignmentStatus, Review, ReviewAssignment, ReviewStatus, ScoreSubmit
 from webapp.auth import Account
-from webapp.services import panel
+from webapp.services import panel, ranking
 from webapp.services.access import require_not_barred
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, ValidationError
@@ -126,6 +126,6 @@ def _next_best(session: Session, item: Task) -> ReviewAssignment | None:
         if load(session, item.review.id, profile_id) < item.review.max_load:
             hit, expert = found.hits[(profile_id, item.bid.id)], found.experts[profile_id]
             return ReviewAssignment(review_id=item.review.id, bid_id=item.bid.id, profile_id=profile_id,
-                                    user_id=expert.user_id, match=round(hit.score, 6), reasons=list(hit.reasons),
-                                    status=AssignmentStatus.CONFIRMED)
+                                    user_id=expert.user_id, match=round(hit.score, 6),
+                                    reasons=ranking.stored(hit.reasons), status=AssignmentStatus.CONFIRMED)
     return None

@@ -23,7 +23,7 @@ from models.reviews import (
     ReviewStatus,
 )
 from webapp.auth import Account
-from webapp.services import panel
+from webapp.services import panel, ranking
 from webapp.services.access import is_owner, require_trusted
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
@@ -85,7 +85,8 @@ def _propose(session: Session, review: Review, challenge: Challenge, bids: list[
         expert, bid_id = found.experts[int(pair.candidate)], int(pair.request)
         hit = found.hits[(expert.profile_id, bid_id)]
         session.add(ReviewAssignment(review_id=review.id, bid_id=bid_id, profile_id=expert.profile_id,
-                                     user_id=expert.user_id, match=round(hit.score, 6), reasons=list(hit.reasons),
+                                     user_id=expert.user_id, match=round(hit.score, 6),
+                                     reasons=ranking.stored(hit.reasons),
                                      probability=round(proposal.probability.get((pair.candidate, pair.request), 1), 4)))
     review.total = round(proposal.total, 6)
     review.best_total = round(best_unconstrained(scores, bid_ids, review.per_bid), 6)
@@ -171,7 +172,7 @@ def _allowed_pair(session: Session, review: Review, challenge: Challenge, bid: B
         raise ValidationError(message, {field: message})
     expert = found.experts[profile_id]
     return ReviewAssignment(review_id=review.id, bid_id=bid.id, profile_id=profile_id, user_id=expert.user_id,
-                            match=round(hit.score, 6), reasons=list(hit.reasons), status=status)  # type: ignore[union-attr]
+                            match=round(hit.score, 6), reasons=ranking.stored(hit.reasons), status=status)  # type: ignore[union-attr]
 
 
 def load(session: Session, review_id: int, profile_id: int) -> int:
