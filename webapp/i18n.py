@@ -243,9 +243,10 @@ def reason(item) -> str:
     kind = data.get("kind", "")
     if kind == "capacity" and data.get("capacity") == 0:
         return label("capacity", "unavailable")
+    joined = "、".join if language() == "zh" else ", ".join
     values = {
-        "terms": lambda: "、".join(data.get("terms", [])) if language() == "zh" else ", ".join(data.get("terms", [])),
-        "keywords": lambda: ", ".join(q if q == c else f"{q}≈{c}" for q, c in data.get("pairs", [])),
+        "terms": lambda: joined(data.get("terms", [])),
+        "keywords": lambda: joined(q if q == c else f"{q}≈{c}" for q, c in data.get("pairs", [])),
         "document": lambda: data.get("title", ""),
         "region": lambda: label("region", data.get("region", "")),
         "capacity": lambda: f"{data.get('load')}/{data.get('capacity')}",

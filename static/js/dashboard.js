@@ -39,7 +39,7 @@
                                     width: figure.horizontal ? 96 : 72, overflow: "truncate", hideOverlap: true } };
     return {
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      legend: { top: 0, type: "scroll" },  // one line at any width: a wrapped legend covered the first bars
       grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
       xAxis: figure.horizontal ? valueAxes : categories,
       yAxis: figure.horizontal ? categories : valueAxes,
@@ -60,6 +60,9 @@
   figures.forEach(function (figure) {
     var node = document.querySelector('[data-figure="' + figure.name + '"]');
     if (!node || !window.echarts) { return; }
+    if (figure.horizontal && figure.rows.length > 10) {  // a bar per row: room for every label
+      node.style.height = (figure.rows.length * 24 + 90) + "px";
+    }
     var chart = window.echarts.init(node);
     chart.setOption(figure.chart === "pie" ? pieOption(figure) : barOption(figure));
     node.setAttribute("data-drawn", "true");
