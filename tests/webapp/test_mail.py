@@ -16,6 +16,7 @@ from models.jobs import Job, JobStatus
 from tests.world import World
 from webapp import db
 from webapp.jobs import queue
+from webapp.mail import KIND
 
 
 class Collector:
@@ -54,10 +55,10 @@ def work(runner) -> str:
 
 
 def jobs(app) -> list[Job]:
-    """The outbox, oldest first."""
+    """The outbox (mail jobs; publishing also queues a supply snapshot), oldest first."""
     with app.app_context():
         session = db.session()
-        rows = list(session.exec(select(Job).order_by(Job.id)))
+        rows = list(session.exec(select(Job).where(Job.kind == KIND).order_by(Job.id)))
         session.expunge_all()
         return rows
 
