@@ -225,3 +225,13 @@ def test_the_panel_is_refused_before_the_final_report(world, experts):
     cid, bid = accepted_bid(world)
     contract = propose(world, bid, terms()).json
     assert refer(world, contract).status_code == 409  # not confirmed, nothing reported
+
+
+def test_the_organiser_is_told_once_when_every_panellist_has_judged(world, referred):
+    _cid, _contract, panel = referred
+    places = seats(world, panel)
+    for nick, seat in places.items():
+        judge(world, nick, seat, "pass")
+    judge(world, "gear", places["gear"], "fail")  # a revision after everyone judged tells nobody again
+    kinds = [n["kind"] for n in world.api("owner", "GET", "/notifications").json["items"]]
+    assert kinds.count("acceptance.judged") == 1

@@ -201,7 +201,7 @@ FIGURES = {
     "subsidies": subsidies,
     "funnel": lambda s, f: _after_award("funnel", s, f),
     "registrations": lambda s, f: _after_award("registrations", s, f),
-    "gaps": lambda s, f: _gaps(s, f),
+    "gaps": lambda s, f: _gaps(s, f),  # defined below, beside _after_award
 }
 
 

@@ -75,7 +75,9 @@ def submit(session: Session, user: Account, assignment_id: int, data: VerdictSub
             conclusion=data.conclusion, comment=data.comment.strip(), submitted_at=utcnow())
     record_event(session, user.id, "acceptance.judged", place.assignment, before,
                  snapshot(place.assignment, "status", "verdicts", "conclusion"))
-    if not any(a.status == AssignmentStatus.CONFIRMED for a in panels.panellists(session, place.acceptance.id)):
+    first_verdict = before["status"] == AssignmentStatus.CONFIRMED.value  # a revision tells nobody again
+    if first_verdict and not any(a.status == AssignmentStatus.CONFIRMED
+                                 for a in panels.panellists(session, place.acceptance.id)):
         notify(session, place.acceptance.organiser_id, "acceptance.judged", panels.link(place.acceptance),
                title=place.challenge.title)
     return place.assignment
