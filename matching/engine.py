@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching import dense
 from matching.analysis import Analyzer, domain_terms
 from matching.channel import Channel, QueryVector
 from matching.keywords import keyword_matches
@@ -46,6 +47,7 @@ class Matcher:
         self.semantic = semantic
         self._embedded = np.zeros((0, 0), dtype=np.float32)  # unit vectors, with room to grow
         self._embedded_rows = 0
+        self.dense = dense.DenseUnits()  # document embeddings, fused at rank time (matching/dense.py)
         self.words, self.chars = Channel(), Channel()
         self.entries: list[Entry] = []
         self.index_of: dict[str, int] = {}
@@ -129,6 +131,7 @@ class Matcher:
         entry.alive = False
         if self._arrays is not None and index < len(self._arrays["alive"]):
             self._arrays["alive"][index] = False
+        self.dense.forget(entry.units)
         for unit in entry.units:
             self.words.remove_unit(unit)
             self.chars.remove_unit(unit)
@@ -150,7 +153,9 @@ class Matcher:
             index = len(self.entries)
             mine = units[position:position + count]
             position += count
-            titles = ([None] if self._has_profile_unit(candidate) else []) + [d.title for d in candidate.documents]
+            own = self._has_profile_unit(candidate)
+            titles = ([None] if own else []) + [d.title for d in candidate.documents]
+            self.dense.append(([candidate.vector] if own else []) + [d.vector for d in candidate.documents])
             self.unit_owner.extend([index] * count)
             self.unit_weight.extend(self._recency(candidate))
             self.unit_title.extend(titles)
@@ -239,9 +244,26 @@ class Matcher:
         query_keywords = [k for k in (self.analyse.normalise_keyword(k) for k in query.keywords) if k]
         search = Search(self, query, words, chars, embedding, query_keywords)
         extra = [self.index_of[i] for i in dict.fromkeys(also) if i in self.index_of and eligible[self.index_of[i]]]
-        found = (search.top(eligible, k), search.select(np.array(extra, dtype=np.int64), len(extra)) if extra else [])
+        found = (self._top(search, eligible, k),
+                 search.select(np.array(extra, dtype=np.int64), len(extra)) if extra else [])
+        if dense.active(self, query.vector) and found[1]:
+            found = (found[0], dense.fuse(self, query.vector, found[1]))
         return self._hits(query, words, query_keywords, found[0], capacity), \
             self._hits(query, words, query_keywords, found[1], capacity)
+
+    def _top(self, search: Search, eligible: np.ndarray, k: int) -> list[Scored]:
+        """The best k, re-scored with the embeddings when the query and the index have them (matching/dense.py):
+        the lexical best dense_pool are fused, the others keep their lexical order after them, so the top k is
+        always the head of the whole ranking."""
+        if not dense.active(self, query := search.query.vector):
+            return search.top(eligible, k)
+        pool_size = self.settings.dense_pool
+        pool = dense.fuse(self, query, search.top(eligible, pool_size))
+        if k and k <= pool_size:
+            return pool[:k]
+        pooled = {item.index for item in pool}
+        rest = [item for item in search.top(eligible, k) if item.index not in pooled]
+        return (pool + rest)[: k or None]
 
     def _hits(self, query: Query, words: QueryVector, query_keywords: list[str], scored: list[Scored],
               capacity: str) -> list[Hit]:
@@ -352,6 +374,11 @@ class Matcher:
         title = self.unit_title[item.best_unit]
         if title:
             reasons.append(Reason("document", title=title))
+        if item.fused:
+            closest = self.unit_title[item.dense_unit] if item.dense_unit is not None else None
+            reasons.append(Reason("topic", title=closest if closest and closest != title else ""))
+        elif item.fused is False:
+            reasons.append(Reason("lexical"))
         if query.region and query.region == candidate.region:
             reasons.append(Reason("region", region=candidate.region))
         if capacity == "mark" and _full(candidate):

@@ -50,6 +50,8 @@ def save(matcher: Matcher, path: str | Path) -> None:
         arrays["semantic_idf"] = matcher.semantic.idf
         arrays["semantic_components"] = matcher.semantic.components
         arrays["embeddings"] = matcher.embeddings()[units] if units else np.zeros((0, 1), np.float32)
+    if matcher.dense.dim:
+        arrays["dense"] = matcher.dense.matrix()[units] if units else np.zeros((0, matcher.dense.dim), np.float32)
     mapped.write(path, arrays)
 
 
@@ -108,6 +110,10 @@ def load(path: str | Path) -> Matcher:
                                                           _unnested(data, "normalised"), strict=True)):
         matcher.entries.append(Entry(record, units, keywords))
         matcher.index_of[record.id] = index
+    if "dense" in data:
+        matcher.dense.adopt(data["dense"])
+    else:
+        matcher.dense.count = int(counts.sum())
     matcher.unit_owner = np.repeat(np.arange(len(counts)), counts).tolist()
     matcher.unit_weight = data["unit_weight"].tolist()
     matcher.unit_title = [t or None for t in _untext(data["unit_title"]).split(SEPARATOR)] if len(counts) else []

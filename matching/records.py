@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Document:
@@ -12,6 +14,7 @@ class Document:
     title: str = ""
     text: str = ""
     date: str | None = None  # ISO date (YYYY or YYYY-MM-DD); recent documents weigh more
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # its embedding (matching/dense.py)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Candidate:
     capacity: int | None = None  # engagements at once; None means unlimited
     load: int = 0  # engagements now
     conflicts: tuple[str, ...] = ()  # organisations or query ids this candidate must not be matched to
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # embedding of text + keywords
 
     def has_text(self) -> bool:
         """Whether there is anything to match on."""
@@ -47,6 +51,7 @@ class Query:
     region: str = ""
     org: str = ""
     conflicts: tuple[str, ...] = ()  # candidate ids that must not be proposed
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # the query's embedding
 
     def has_text(self) -> bool:
         """Whether there is anything to match on."""
@@ -60,7 +65,9 @@ class Reason:
     `kind` says which fields are set: "terms" (`terms`: content words both texts use), "keywords" (`pairs`:
     each query keyword with the candidate keyword it matched, equal or fuzzily close), "document" (`title`: the
     candidate's best-matching document), "region" (`region`: the same region code as the query), "capacity"
-    (`load` of `capacity` engagements: full, or capacity 0 — not taking work).
+    (`load` of `capacity` engagements: full, or capacity 0 — not taking work), "topic" (the embeddings agree on
+    the topic; `title`: the candidate's document closest in meaning, if it has a title), "lexical" (the
+    candidate's embeddings are not computed yet: ranked by its words alone).
     """
 
     kind: str

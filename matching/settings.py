@@ -36,6 +36,16 @@ class Settings:
     # 0.10 up 35 %, from 0.20 up 82 %.
     band_fair: float = 0.10
     band_strong: float = 0.20
+    # Document embeddings fused at rank time (matching/dense.py), measured on the topic-level dev set by
+    # `make eval-embeddings`: the lexical best dense_pool re-scored as 0.6 × lexical + 0.4 × semantic, semantic
+    # being the embedding score rescaled from dense_floor (≈ the median unrelated pair) to dense_ceiling.
+    # fused_fair / fused_strong are the fused values calibrated to the bands above (same shares relevant).
+    dense_share: float = 0.4
+    dense_floor: float = 0.82
+    dense_ceiling: float = 0.92
+    dense_pool: int = 200
+    fused_fair: float = 0.25
+    fused_strong: float = 0.40
 
     def to_dict(self) -> dict:
         """Plain values for saving."""

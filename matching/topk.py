@@ -31,6 +31,8 @@ class Scored:
     score: float
     best_unit: int
     keywords: list[tuple[str, str]] = field(default_factory=list)
+    fused: bool | None = None  # embeddings fused (True), not embedded yet (False), no fusion (None)
+    dense_unit: int | None = None  # the unit closest in meaning, when fused
 
 
 class Search:

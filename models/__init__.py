@@ -10,6 +10,7 @@ from models import (
     credit,
     curation,
     dispatch,
+    embeddings,
     files,
     jobs,
     membership,
@@ -26,7 +27,7 @@ from models.db import default_url, make_engine, new_session
 
 __all__ = [
     "acceptance", "accounts", "audit", "challenges", "clarifications", "contracts", "credit", "curation", "dispatch",
-    "files", "jobs", "membership", "notifications", "profiles", "registration", "reviews", "security", "subsidies",
-    "supply", "teams",
+    "embeddings", "files", "jobs", "membership", "notifications", "profiles", "registration", "reviews", "security",
+    "subsidies", "supply", "teams",
     "default_url", "make_engine", "new_session",
 ]

@@ -183,6 +183,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (init_db, load_demo, reindex, create_user, create_token, set_password, match_report, prune_files,
                     jobs_cli.worker, jobs_cli.notify_overdue_command, jobs_cli.measure_supply_command,
+                    jobs_cli.embed_missing_command,
                     *transfer_cli.COMMANDS):
         app.cli.add_command(command)
 

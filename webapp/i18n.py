@@ -81,6 +81,8 @@ REASON_LABELS = {
     "document": ("最相关成果", "Best-matching document"),
     "region": ("同一地区", "Same region"),
     "capacity": ("承接已满", "At capacity"),
+    "topic": ("语义相近", "Close in meaning"),
+    "lexical": ("语义向量计算中，暂按字词排序", "Ranked by words only (meaning not computed yet)"),
 }
 BAND_SETTINGS = Settings()  # the engine's band edges (calibrated; see matching/README.md)
 CAPACITY_LABELS = {"unavailable": ("暂不承接新任务", "Not taking new work")}
@@ -250,9 +252,13 @@ def reason(item) -> str:
         "document": lambda: data.get("title", ""),
         "region": lambda: label("region", data.get("region", "")),
         "capacity": lambda: f"{data.get('load')}/{data.get('capacity')}",
+        "topic": lambda: data.get("title", ""),
+        "lexical": lambda: "",
     }
     if kind not in values:
         return str(kind)
+    if not values[kind]():
+        return label("reason", kind)
     return f"{label('reason', kind)}{'：' if language() == 'zh' else ': '}{values[kind]()}"
 
 

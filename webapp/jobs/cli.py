@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from models.db import new_session, writing
 from webapp.jobs.queue import run_one, run_pending, worker_name
-from webapp.services import supply  # noqa: F401 (registers the supply snapshot's job handler)
+from webapp.services import embeddings, supply  # registers their job handlers
 from webapp.services.contracts import today
 from webapp.services.overdue import notify_overdue
 
@@ -48,6 +48,17 @@ def measure_supply_command() -> None:
     measured = supply.measure_missing(session)
     session.commit()
     click.echo(f"Measured the supply of {measured} challenge(s).")
+
+
+@click.command("embed-missing")
+@with_appcontext
+def embed_missing_command() -> None:
+    """Compute every missing or stale embedding now, in this process (workers compute each text when it is
+    saved; this catches up after a bulk import) and report the throughput."""
+    from webapp import db
+    done, seconds = embeddings.embed_missing(db.session(), progress=lambda n: click.echo(f"… {n}", err=True))
+    rate = f", {done / seconds:.1f} a second" if done and seconds else ""
+    click.echo(f"Embedded {done} text(s) in {seconds:.1f} s{rate}.")
 
 
 @click.command("worker")

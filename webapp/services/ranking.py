@@ -23,7 +23,7 @@ from models.dispatch import Dispatch, is_live
 from models.profiles import Achievement, Profile
 from models.profiles import Document as ProfileDocument
 from models.teams import BidMember, MemberStatus
-from webapp.services import saved_index
+from webapp.services import embeddings, saved_index
 
 _lock = threading.Lock()
 
@@ -54,21 +54,35 @@ def achievements_stamp(session: Session) -> tuple:
     return count_and_newest(session, select(func.count()).select_from(Achievement), Achievement.created_at)
 
 
-def candidate_of(profile: Profile, documents: list[ProfileDocument], load: int) -> Candidate:
-    """A profile as the engine sees it."""
+Vectors = tuple[dict[int, object], dict[int, object]]  # profile id → vector, document id → vector
+NO_VECTORS: Vectors = ({}, {})
+
+
+def candidate_of(profile: Profile, documents: list[ProfileDocument], load: int,
+                 vectors: Vectors = NO_VECTORS) -> Candidate:
+    """A profile as the engine sees it, with the embeddings computed so far (services/embeddings.py)."""
     return Candidate(
         id=str(profile.id), kind=profile.kind.value, name=profile.display_name, text=profile.expertise,
         keywords=tuple(profile.keywords),
-        documents=tuple(Document(d.title, d.text, d.date.isoformat() if d.date else None) for d in documents),
+        documents=tuple(Document(d.title, d.text, d.date.isoformat() if d.date else None, vectors[1].get(d.id))
+                        for d in documents),
         region=profile.region.value, org=str(profile.organisation_id),
-        capacity=profile.capacity if profile.available else 0, load=load)
+        capacity=profile.capacity if profile.available else 0, load=load, vector=vectors[0].get(profile.id))
+
+
+def vectors_of(session: Session, profiles: list[Profile], documents: list[ProfileDocument],
+               everything: bool = False) -> Vectors:
+    """The current embeddings of profiles and their documents."""
+    return (embeddings.vectors(session, embeddings.Subject.PROFILE, profiles, everything),
+            embeddings.vectors(session, embeddings.Subject.DOCUMENT, documents, everything))
 
 
 def query_of(challenge: Challenge, conflicts: tuple[str, ...] = ()) -> Query:
     """A challenge as the engine sees it (the enterprise's organisation is a conflict of interest)."""
     return Query(id=str(challenge.id), title=challenge.title,
                  text=f"{challenge.summary}\n{challenge.description}", keywords=tuple(challenge.keywords),
-                 region=challenge.region.value, org=str(challenge.organisation_id), conflicts=conflicts)
+                 region=challenge.region.value, org=str(challenge.organisation_id), conflicts=conflicts,
+                 vector=embeddings.challenge_vector(challenge))
 
 
 def engine(session: Session, corpus: str = "profiles") -> Matcher:
@@ -143,7 +157,7 @@ def achievement_candidates(session: Session, since=None) -> list[Candidate]:
 def profile_candidate(session: Session, profile: Profile) -> Candidate:
     """One profile, with its documents, as the engine sees it (its own load is not counted here)."""
     documents = list(session.exec(select(ProfileDocument).where(ProfileDocument.profile_id == profile.id)))
-    return candidate_of(profile, documents, 0)
+    return candidate_of(profile, documents, 0, vectors_of(session, [profile], documents))
 
 
 def candidates(session: Session, since=None) -> list[Candidate]:
@@ -157,7 +171,8 @@ def candidates(session: Session, since=None) -> list[Candidate]:
     for document in session.exec(select(ProfileDocument).where(col(ProfileDocument.profile_id).in_(ids))):
         documents[document.profile_id].append(document)
     loads = current_loads(session)
-    return [candidate_of(p, documents[p.id], loads.get(p.id, 0)) for p in profiles]
+    vectors = vectors_of(session, profiles, [d for ds in documents.values() for d in ds], everything=since is None)
+    return [candidate_of(p, documents[p.id], loads.get(p.id, 0), vectors) for p in profiles]
 
 
 def current_loads(session: Session, profile_ids: list[int] | None = None) -> dict[int, int]:

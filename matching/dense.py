@@ -1,0 +1,128 @@
+"""Dense (neural) evidence beside the lexical index: each unit's document embedding, fused at rank time.
+
+Embeddings are computed outside the engine (matching/embedder.py, in the web app's background jobs) and
+handed in on the records (`Candidate.vector` for the profile's own text, `Document.vector` for each
+document, `Query.vector` for a challenge). A unit without one is stored as a row of NaN: its candidate
+is ranked lexically, and marked so, until the vector arrives.
+
+Fusion (measured on the topic-level dev set, matching/README.md): the lexical ranking's best `dense_pool`
+candidates are re-scored as `(1 − dense_share) × lexical + dense_share × semantic`, where semantic is the
+candidate's embedding score (0.7 × best document's cosine + 0.3 × the mean of its best three, as the
+lexical side aggregates) rescaled so that `dense_floor` (a typical unrelated pair) is 0 and
+`dense_ceiling` is 1. The fused value is then put on the lexical score's scale by a monotone piecewise
+linear map whose knots are the fused scores calibrated to the same strength bands (`fused_fair` →
+`band_fair`, `fused_strong` → `band_strong`), so a score of 20/100 means "strong" whichever way it was
+reached. Candidates outside the pool keep their lexical order and score, after the pool.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matching.settings import Settings
+
+if TYPE_CHECKING:
+    from matching.engine import Matcher
+    from matching.topk import Scored
+
+BEST_SHARE, MEAN_OF = 0.7, 3
+
+
+class DenseUnits:
+    """Every unit's embedding (float32 rows, NaN where not computed yet), with room to grow."""
+
+    def __init__(self) -> None:
+        self._rows = np.zeros((0, 0), dtype=np.float32)
+        self.count = 0
+        self.embedded = 0  # units with a vector
+
+    @property
+    def dim(self) -> int:
+        return self._rows.shape[1]
+
+    def matrix(self) -> np.ndarray:
+        return self._rows[: self.count]
+
+    def adopt(self, rows: np.ndarray) -> None:
+        """Take saved rows (a read-only memory map of the index file)."""
+        self._rows, self.count = rows, len(rows)
+        self.embedded = int((~np.isnan(rows[:, 0])).sum()) if len(rows) and rows.shape[1] else 0
+
+    def append(self, vectors: list[np.ndarray | None]) -> None:
+        """Add units' vectors in unit order (None: not embedded yet)."""
+        dim = next((len(v) for v in vectors if v is not None), self.dim)
+        if not dim:  # nothing embedded anywhere yet: count the units, keep no storage
+            self.count += len(vectors)
+            return
+        needed = self.count + len(vectors)
+        if needed > len(self._rows) or not self._rows.flags.writeable or self.dim != dim:
+            grown = np.full((needed + needed // 4 + 16, dim), np.nan, dtype=np.float32)
+            if self.count and self.dim == dim:
+                grown[: self.count] = self.matrix()
+            self._rows = grown
+        for offset, vector in enumerate(vectors):
+            if vector is not None:
+                self._rows[self.count + offset] = _unit(vector)
+                self.embedded += 1
+        self.count = needed
+
+    def forget(self, units: range) -> None:
+        """A removed candidate's units no longer count as embedded."""
+        if self.dim and units:
+            rows = self.matrix()[units.start:units.stop]
+            self.embedded -= int((~np.isnan(rows[:, 0])).sum())
+
+    def ready(self, units: range) -> bool:
+        """Whether every one of these units has its vector."""
+        if not self.dim or not units:
+            return False
+        return not bool(np.isnan(self.matrix()[units.start:units.stop, 0]).any())
+
+    def score(self, units: range, query: np.ndarray) -> tuple[float, int]:
+        """A candidate's embedding score and its most similar unit (the candidate must be ready)."""
+        cosines = self.matrix()[units.start:units.stop] @ query
+        order = np.argsort(-cosines, kind="stable")
+        value = BEST_SHARE * float(cosines[order[0]]) + (1 - BEST_SHARE) * float(cosines[order[:MEAN_OF]].mean())
+        return value, units.start + int(order[0])
+
+
+def active(engine: Matcher, query_vector: np.ndarray | None) -> bool:
+    """Fusion applies when the query has a vector of the engine's dimension and some unit has one too."""
+    dense = engine.dense
+    return query_vector is not None and dense.embedded > 0 and len(query_vector) == dense.dim
+
+
+def semantic_share(value: float, s: Settings) -> float:
+    """An embedding score rescaled to [0, 1]: dense_floor → 0, dense_ceiling → 1."""
+    return min(1.0, max(0.0, (value - s.dense_floor) / (s.dense_ceiling - s.dense_floor)))
+
+
+def on_band_scale(fused: float, s: Settings) -> float:
+    """A fused value on the lexical scale: the calibrated fused band edges land on the lexical ones."""
+    knots = ([0.0, s.fused_fair, s.fused_strong, 1.0], [0.0, s.band_fair, s.band_strong, 1.0])
+    return float(np.interp(fused, *knots))
+
+
+def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -> list[Scored]:
+    """Re-score a pool of lexically scored candidates with their embeddings, best first (then by id). A
+    candidate not embedded yet keeps its lexical score and is marked (`fused = False`). Only when active()."""
+    assert query_vector is not None, "fusion needs the query's vector"
+    s, entries = engine.settings, engine.entries
+    vector = _unit(query_vector)
+    for item in pool:
+        units = entries[item.index].units
+        if engine.dense.ready(units):
+            value, item.dense_unit = engine.dense.score(units, vector)
+            fused = (1 - s.dense_share) * item.score + s.dense_share * semantic_share(value, s)
+            item.score, item.fused = round(on_band_scale(fused, s), 6), True
+        else:
+            item.fused = False
+    return sorted(pool, key=lambda item: (-item.score, entries[item.index].record.id))
+
+
+def _unit(vector) -> np.ndarray:
+    array = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm > 0 else array

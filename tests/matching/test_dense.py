@@ -1,0 +1,98 @@
+"""Embeddings fused at rank time (matching/dense.py), through the Matcher's public API with small hand-made vectors:
+the fusion formula, marks for candidates not embedded yet, the top k as the head of the whole ranking, updates,
+removals, and a saved index ranking like the live one."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from matching import Candidate, Document, Matcher, Query, Settings, persist
+from matching.dense import on_band_scale, semantic_share
+
+NEAR, FAR = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+TEXT = "锂电池低温电解液析锂抑制"
+
+
+def person(cid: str, text: str, vector=None, documents=()) -> Candidate:
+    return Candidate(cid, text=text, vector=vector, documents=tuple(documents))
+
+
+def people(vectors: bool = True) -> list[Candidate]:
+    """Two researchers with the same words; one whose text is close in meaning, one whose is not; filler."""
+    return [person("near", TEXT, NEAR if vectors else None),
+            person("far", TEXT, FAR if vectors else None),
+            person("other", "光伏组件热斑无人机红外巡检", FAR if vectors else None),
+            *[person(f"f{i}", f"齿轮磨削误差补偿{i}", FAR if vectors else None) for i in range(5)]]
+
+
+QUERY = Query("q", title="锂电池析锂", text="低温电解液", vector=NEAR)
+
+
+def test_the_close_meaning_wins_a_lexical_tie_and_the_score_follows_the_formula():
+    lexical = {h.candidate_id: h.score for h in Matcher().fit(people(False)).rank(QUERY, k=0)}
+    assert lexical["near"] == lexical["far"]
+    hits = Matcher().fit(people()).rank(QUERY, k=3)
+    assert [h.candidate_id for h in hits[:2]] == ["near", "far"]
+    s = Settings()
+    for hit in hits[:2]:
+        cosine = 1.0 if hit.candidate_id == "near" else 0.0
+        fused = (1 - s.dense_share) * lexical[hit.candidate_id] + s.dense_share * semantic_share(cosine, s)
+        assert hit.score == pytest.approx(on_band_scale(fused, s), abs=1e-6)
+        assert "topic" in {r.kind for r in hit.reasons}
+
+
+def test_a_query_without_a_vector_ranks_lexically_and_marks_nobody():
+    plain = Matcher().fit(people(False)).rank(dataclasses.replace(QUERY, vector=None), k=0)
+    mixed = Matcher().fit(people()).rank(dataclasses.replace(QUERY, vector=None), k=0)
+    assert [(h.candidate_id, h.score) for h in plain] == [(h.candidate_id, h.score) for h in mixed]
+    assert not {r.kind for h in mixed for r in h.reasons} & {"topic", "lexical"}
+
+
+def test_a_candidate_not_embedded_yet_keeps_its_lexical_score_and_is_marked():
+    lexical = {h.candidate_id: h.score for h in Matcher().fit([*people(False), person("late", TEXT)]).rank(QUERY, k=0)}
+    engine = Matcher().fit([*people(), person("late", TEXT)])
+    late = next(h for h in engine.rank(QUERY, k=0) if h.candidate_id == "late")
+    assert late.score == lexical["late"] and [r.kind for r in late.reasons][-1] == "lexical"
+    partly = Matcher().fit([*people(), person("partly", TEXT, NEAR, [Document("析锂", "电解液")])])
+    assert "lexical" in {r.kind for r in partly.rank(QUERY, k=0, only=["partly"])[0].reasons}
+
+
+def test_top_k_is_the_head_of_the_full_ranking_when_fused():
+    rng = np.random.default_rng(7)
+    texts = ["锂电池低温电解液", "锂电池正极材料", "电解液添加剂", "低温析锂检测", "锂电池热失控", "电解液回收"]
+    crowd = [person(f"c{i}", text, rng.normal(size=3) if i % 3 else None) for i, text in enumerate(texts * 2)]
+    engine = Matcher(settings=Settings(dense_pool=3)).fit([*people(), *crowd])
+    full = [(h.candidate_id, h.score) for h in engine.rank(QUERY, k=0) if h.score > 0]  # k > 0: no zeros
+    assert len(full) > 3
+    for k in range(1, len(full) + 2):
+        assert [(h.candidate_id, h.score) for h in engine.rank(QUERY, k=k)] == full[:k]
+
+
+def test_updates_and_removals_keep_the_vectors_in_step(tmp_path):
+    engine = Matcher().fit(people(False))
+    assert not {r.kind for h in engine.rank(QUERY) for r in h.reasons} & {"topic", "lexical"}  # nothing embedded
+    engine.update(person("near", TEXT, NEAR))
+    hits = {h.candidate_id: h for h in engine.rank(QUERY, k=0)}
+    assert "topic" in {r.kind for r in hits["near"].reasons} and "lexical" in {r.kind for r in hits["far"].reasons}
+    engine.remove("near")
+    assert not {r.kind for h in engine.rank(QUERY) for r in h.reasons} & {"topic", "lexical"}
+
+
+def test_a_saved_index_ranks_like_the_live_one(tmp_path):
+    engine = Matcher().fit([*people(), person("late", TEXT)])
+    persist.save(engine, tmp_path / "index.npz")
+    loaded = persist.load(tmp_path / "index.npz")
+    assert loaded.rank(QUERY, k=0) == engine.rank(QUERY, k=0)
+    loaded.update(person("later", TEXT, NEAR))
+    assert loaded.rank(QUERY, k=1)[0].candidate_id in {"near", "later"}
+
+
+def test_the_band_scale_is_monotone_and_keeps_the_calibrated_edges():
+    s = Settings()
+    values = [on_band_scale(x, s) for x in np.linspace(0, 1, 101)]
+    assert values == sorted(values) and values[0] == 0 and values[-1] == 1
+    assert on_band_scale(s.fused_fair, s) == pytest.approx(s.band_fair)
+    assert on_band_scale(s.fused_strong, s) == pytest.approx(s.band_strong)

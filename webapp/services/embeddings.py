@@ -1,0 +1,160 @@
+"""Embeddings of the texts the engine matches (#16 §1): computed in background jobs, read beside the index.
+
+* Saving a profile's text, a profile document or a challenge (any code path: forms, API, import, demo)
+  queues an `embed` job in the same transaction (a flush listener on the session), so the slow model
+  (≈ 0.2 s a paper) never runs in a request. More `flask worker` processes, on more hosts, add throughput.
+* The job embeds the text, stores the vector with the digest of what it embedded, and marks the profile
+  changed so every web worker's engine takes the new vector on its next request (ranking.engine).
+* Engines read the stored vectors whose digest matches the current text (a stale vector is not used):
+  profiles whose vectors are not all ready are ranked lexically and marked so; a challenge without its
+  vector is ranked lexically.
+* `flask --app wsgi embed-missing` computes what is missing or stale in this process, in batches (after a
+  bulk import, or to measure throughput).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import numpy as np
+from sqlalchemy import event, insert, inspect, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import object_session
+from sqlmodel import Session, col, select
+
+from matching import embedder
+from models.challenges import Challenge
+from models.common import utcnow
+from models.embeddings import Embedding, Subject
+from models.jobs import Job, JobStatus
+from models.profiles import Document, Profile
+from webapp.jobs.queue import handler
+
+KIND = "embed"
+BATCH = 16
+WATCHED = {Profile: ("expertise", "keywords"), Document: ("title", "text"),
+           Challenge: ("title", "summary", "description", "keywords")}
+SUBJECTS = {Profile: Subject.PROFILE, Document: Subject.DOCUMENT, Challenge: Subject.CHALLENGE}
+
+
+def text_of(row: Profile | Document | Challenge) -> str:
+    """What a row's embedding is computed from."""
+    if isinstance(row, Profile):
+        return embedder.document_text(" ".join(row.keywords), row.expertise)
+    if isinstance(row, Document):
+        return embedder.document_text(row.title, row.text)
+    return embedder.query_text(row.title, f"{row.summary}\n{row.description}", row.keywords)
+
+
+def digest_of(row: Profile | Document | Challenge) -> str:
+    kind = "query" if isinstance(row, Challenge) else "passage"
+    return embedder.digest(kind, text_of(row))
+
+
+def _changed(row: object, fields: tuple[str, ...]) -> bool:
+    state = inspect(row)
+    return any(state.attrs[name].history.has_changes() for name in fields)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _queue_embeddings(session: OrmSession, _context) -> None:
+    """Queue an embed job for each watched row inserted, or updated in a matched field, by this flush."""
+    wanted: dict[tuple[str, int], None] = {}
+    for row in [*session.new, *session.dirty]:
+        fields = WATCHED.get(type(row))
+        if fields and row.id is not None and (row in session.new or _changed(row, fields)):
+            wanted[(SUBJECTS[type(row)].value, row.id)] = None
+    if wanted:
+        now = utcnow()
+        session.connection().execute(insert(Job), [
+            {"kind": KIND, "payload": {"subject": subject, "id": subject_id}, "status": JobStatus.QUEUED.value,
+             "attempts": 0, "max_attempts": 8, "run_after": now, "last_error": "", "created_at": now}
+            for subject, subject_id in wanted])
+
+
+ROWS = {Subject.PROFILE: Profile, Subject.DOCUMENT: Document, Subject.CHALLENGE: Challenge}
+
+
+@handler(KIND)
+def embed_job(session: Session, payload: dict, _job: Job) -> None:
+    """The job: embed one row's current text unless its stored vector is already of that text."""
+    subject = Subject(payload.get("subject"))
+    row = session.get(ROWS[subject], payload.get("id"))
+    if row is None:
+        return  # deleted since: nothing to embed
+    store(session, [(subject, row)])
+
+
+def store(session: Session, rows: list[tuple[Subject, Profile | Document | Challenge]]) -> int:
+    """Embed the rows whose stored vector is missing or stale, store them, mark their profiles changed; how
+    many were embedded."""
+    stored = _stored(session, rows)
+    todo = [(subject, row) for subject, row in rows if stored.get((subject, row.id)) is None
+            or stored[(subject, row.id)].digest != digest_of(row)]
+    passages = [row for subject, row in todo if subject != Subject.CHALLENGE]
+    vectors = dict(zip([id(r) for r in passages], embedder.passages([text_of(r) for r in passages]), strict=True))
+    for subject, row in todo:
+        vector = vectors[id(row)] if id(row) in vectors else embedder.query(text_of(row))
+        entry = stored.get((subject, row.id)) or Embedding(subject=subject, subject_id=row.id, digest="", vector=b"")
+        entry.digest, entry.vector, entry.computed_at = digest_of(row), vector.astype(np.float32).tobytes(), utcnow()
+        session.add(entry)
+    profiles = {row.id if subject == Subject.PROFILE else row.profile_id
+                for subject, row in todo if subject != Subject.CHALLENGE}
+    session.flush()
+    if profiles:
+        session.exec(update(Profile).where(col(Profile.id).in_(profiles)).values(updated_at=utcnow()))
+    return len(todo)
+
+
+def _stored(session: Session, rows: Iterable[tuple[Subject, Profile | Document | Challenge]]) -> dict:
+    keys: dict[Subject, list[int]] = {}
+    for subject, row in rows:
+        keys.setdefault(subject, []).append(row.id)
+    found = {}
+    for subject, ids in keys.items():
+        for entry in session.exec(select(Embedding).where(Embedding.subject == subject,
+                                                          col(Embedding.subject_id).in_(ids))):
+            found[(subject, entry.subject_id)] = entry
+    return found
+
+
+def vectors(session: Session, subject: Subject, rows: Iterable[Profile | Document | Challenge],
+            everything: bool = False) -> dict[int, np.ndarray]:
+    """The current vectors of rows (id → vector), leaving out stale ones. `everything` reads all of the
+    subject's vectors in one pass (a full index build) instead of by ids."""
+    rows = list(rows)
+    statement = select(Embedding.subject_id, Embedding.digest, Embedding.vector).where(Embedding.subject == subject)
+    if not everything and len(rows) <= 1000:  # beyond, one pass over all beats a long IN list
+        statement = statement.where(col(Embedding.subject_id).in_([r.id for r in rows]))
+    found = {subject_id: (digest, vector) for subject_id, digest, vector in session.exec(statement)}
+    current = {}
+    for row in rows:
+        hit = found.get(row.id)
+        if hit is not None and hit[0] == digest_of(row):
+            current[row.id] = np.frombuffer(hit[1], dtype=np.float32)
+    return current
+
+
+def challenge_vector(challenge: Challenge) -> np.ndarray | None:
+    """A challenge's current vector, if its job has run since the text last changed."""
+    session = object_session(challenge)
+    if session is None or challenge.id is None:
+        return None
+    return vectors(session, Subject.CHALLENGE, [challenge]).get(challenge.id)  # type: ignore[arg-type]
+
+
+def embed_missing(session: Session, progress=None) -> tuple[int, float]:
+    """Embed every missing or stale text in this process, in batches committed as they go; (how many,
+    seconds)."""
+    started, done = time.perf_counter(), 0
+    for model, subject in ((Profile, Subject.PROFILE), (Document, Subject.DOCUMENT), (Challenge, Subject.CHALLENGE)):
+        ids = session.exec(select(model.id).order_by(col(model.id))).all()
+        for start in range(0, len(ids), 256):
+            rows = session.exec(select(model).where(col(model.id).in_(ids[start:start + 256]))).all()
+            for first in range(0, len(rows), BATCH):
+                done += store(session, [(subject, row) for row in rows[first:first + BATCH]])
+                session.commit()
+            if progress:
+                progress(done)
+    return done, time.perf_counter() - started
