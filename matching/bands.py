@@ -40,9 +40,10 @@ class Bin:
 
 
 def calibrate(engine: Matcher, queries: list[Query], qrels: dict[str, dict[str, float]], k: int = 20,
-              leave_out: float = 3.0) -> list[Bin]:
+              leave_out: float = 3.0, relevant_above: float = 0.0) -> list[Bin]:
     """Score bins over the top k hits of every judged query, leaving out hits judged `leave_out` or more (the
-    query's own source, which says nothing about topic-level relevance)."""
+    query's own source, which says nothing about topic-level relevance); a hit graded above `relevant_above`
+    counts as relevant."""
     scores, relevant = [], []
     for query in queries:
         judged = qrels.get(query.id)
@@ -52,7 +53,7 @@ def calibrate(engine: Matcher, queries: list[Query], qrels: dict[str, dict[str, 
             grade = judged.get(hit.candidate_id, 0.0)
             if grade < leave_out:
                 scores.append(hit.score)
-                relevant.append(grade > 0)
+                relevant.append(grade > relevant_above)
     values, good = np.asarray(scores), np.asarray(relevant, dtype=bool)
     bins = []
     for low in np.round(np.arange(0.0, 1.0, WIDTH), 2).tolist():

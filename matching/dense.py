@@ -74,19 +74,6 @@ class DenseUnits:
             rows = self.matrix()[units.start:units.stop]
             self.embedded -= int((~np.isnan(rows[:, 0])).sum())
 
-    def ready(self, units: range) -> bool:
-        """Whether every one of these units has its vector."""
-        if not self.dim or not units:
-            return False
-        return not bool(np.isnan(self.matrix()[units.start:units.stop, 0]).any())
-
-    def score(self, units: range, query: np.ndarray) -> tuple[float, int]:
-        """A candidate's embedding score and its most similar unit (the candidate must be ready)."""
-        cosines = self.matrix()[units.start:units.stop] @ query
-        order = np.argsort(-cosines, kind="stable")
-        value = BEST_SHARE * float(cosines[order[0]]) + (1 - BEST_SHARE) * float(cosines[order[:MEAN_OF]].mean())
-        return value, units.start + int(order[0])
-
 
 def active(engine: Matcher, query_vector: np.ndarray | None) -> bool:
     """Fusion applies when the query has a vector of the engine's dimension and some unit has one too."""
@@ -94,32 +81,52 @@ def active(engine: Matcher, query_vector: np.ndarray | None) -> bool:
     return query_vector is not None and dense.embedded > 0 and len(query_vector) == dense.dim
 
 
-def semantic_share(value: float, s: Settings) -> float:
-    """An embedding score rescaled to [0, 1]: dense_floor → 0, dense_ceiling → 1."""
-    return min(1.0, max(0.0, (value - s.dense_floor) / (s.dense_ceiling - s.dense_floor)))
+def semantic_share(values, s: Settings):
+    """Embedding scores rescaled to [0, 1]: dense_floor → 0, dense_ceiling → 1."""
+    return np.clip((np.asarray(values) - s.dense_floor) / (s.dense_ceiling - s.dense_floor), 0.0, 1.0)
 
 
-def on_band_scale(fused: float, s: Settings) -> float:
-    """A fused value on the lexical scale: the calibrated fused band edges land on the lexical ones."""
+def on_band_scale(fused, s: Settings):
+    """Fused values on the lexical scale: the calibrated fused band edges land on the lexical ones."""
     knots = ([0.0, s.fused_fair, s.fused_strong, 1.0], [0.0, s.band_fair, s.band_strong, 1.0])
-    return float(np.interp(fused, *knots))
+    return np.interp(fused, *knots)
 
 
 def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -> list[Scored]:
     """Re-score a pool of lexically scored candidates with their embeddings, best first (then by id). A
     candidate not embedded yet keeps its lexical score and is marked (`fused = False`). Only when active()."""
     assert query_vector is not None, "fusion needs the query's vector"
+    if not pool:
+        return pool
     s, entries = engine.settings, engine.entries
-    vector = _unit(query_vector)
-    for item in pool:
-        units = entries[item.index].units
-        if engine.dense.ready(units):
-            value, item.dense_unit = engine.dense.score(units, vector)
-            fused = (1 - s.dense_share) * item.score + s.dense_share * semantic_share(value, s)
-            item.score, item.fused = round(on_band_scale(fused, s), 6), True
-        else:
-            item.fused = False
+    values, closest, ready = _scores(engine, np.array([item.index for item in pool]), _unit(query_vector))
+    lexical = np.array([item.score for item in pool])
+    fused = np.round(on_band_scale((1 - s.dense_share) * lexical + s.dense_share * semantic_share(values, s), s), 6)
+    for item, value, unit, done in zip(pool, fused.tolist(), closest.tolist(), ready.tolist(), strict=True):
+        item.fused = done
+        if done:
+            item.score, item.dense_unit = value, unit
     return sorted(pool, key=lambda item: (-item.score, entries[item.index].record.id))
+
+
+def _scores(engine: Matcher, candidates: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Candidates' embedding scores (best unit and the mean of the best MEAN_OF, as BEST_SHARE says), their
+    closest units, and whether all their units are embedded — for all of them at once."""
+    columns = engine.arrays()
+    counts = columns["unit_count"][candidates]
+    starts = np.cumsum(counts) - counts
+    units = np.repeat(columns["first_unit"][candidates] - starts, counts) + np.arange(int(counts.sum()))
+    rows = engine.dense.matrix()[units]
+    missing = np.isnan(rows[:, 0])
+    ready = ~np.logical_or.reduceat(missing, starts)
+    cosines = np.where(missing, -1.0, np.nan_to_num(rows) @ query)
+    group = np.repeat(np.arange(len(candidates)), counts)
+    order = np.lexsort((-cosines, group))  # each candidate's units, closest first
+    ranked, rank_in_group = cosines[order], np.arange(len(order)) - np.repeat(starts, counts)
+    best = ranked[starts]
+    top = np.where(rank_in_group < MEAN_OF, ranked, 0.0)
+    mean = np.add.reduceat(top, starts) / np.minimum(counts, MEAN_OF)
+    return BEST_SHARE * best + (1 - BEST_SHARE) * mean, units[order[starts]], ready
 
 
 def _unit(vector) -> np.ndarray:

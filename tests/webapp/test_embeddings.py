@@ -73,6 +73,12 @@ def test_rankings_fuse_vectors_and_mark_candidates_not_embedded_yet(world, runne
     assert "语义相近" in page and "语义向量计算中，暂按字词排序" in page
     runner.invoke(args=["worker", "--once"])
     assert "topic" in kinds(ranked(world, cid)[late])
+    assert 'data-testid="meaning-pending"' not in world.login("manager").get(f"/challenges/{cid}/candidates").get_data(
+        as_text=True)
+    fresh = world.challenge("published", title="RV减速器摆线轮磨削")  # its own vector is not computed yet
+    assert not {"topic", "lexical"} & {k for item in ranked(world, fresh).values() for k in kinds(item)}
+    page = world.login("manager").get(f"/challenges/{fresh}/candidates").get_data(as_text=True)
+    assert 'data-testid="meaning-pending"' in page and "仅按字词排序" in page
 
 
 def test_an_edited_text_is_ranked_lexically_until_embedded_again(world, runner):

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from models.curation import Decision, RejectReason
 from models.profiles import ProfileKind
 from webapp import db
-from webapp.services import curation, outcomes, track
+from webapp.services import curation, outcomes, ranking, track
 from webapp.services.access import is_owner
 from webapp.services.diagnosis import diagnose
 from webapp.services.errors import PermissionDenied, ValidationError
@@ -30,7 +30,8 @@ def candidates(challenge_id: int):
     records = track.of_solvers(session, [r.profile.user_id for r in rows]) if kind == ProfileKind.SOLVER else {}
     return render_template("curation/candidates.html", challenge=challenge, rows=rows, kind=kind.value,
                            records=records, can_decide=current_user.has(*curation.CURATORS),
-                           owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason))
+                           owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason),
+                           meaning_pending=ranking.meaning_pending(session, challenge))
 
 
 @bp.route("/challenges/<int:challenge_id>/diagnosis")

@@ -106,6 +106,11 @@ def engine(session: Session, corpus: str = "profiles") -> Matcher:
     return state.engine
 
 
+def meaning_pending(session: Session, challenge: Challenge) -> bool:
+    """Whether the profiles' ranking could use the challenge's meaning but its vector is not computed yet."""
+    return engine(session).dense.embedded > 0 and embeddings.challenge_vector(challenge) is None
+
+
 def challenges_stamp(session: Session) -> tuple:
     """The challenges' version: how many are published, and the newest change to any challenge."""
     published = select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
