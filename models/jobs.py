@@ -17,6 +17,8 @@ from sqlmodel import Field, SQLModel
 
 from models.common import enum_type, utcnow
 
+URGENT, BACKGROUND = 0, 10  # priorities: a worker takes every ready urgent job before any background one
+
 
 class JobStatus(StrEnum):
     """Where a job is: waiting (also between retries), done, or failed for good."""
@@ -37,6 +39,7 @@ class Job(SQLModel, table=True):
     status: JobStatus = Field(default=JobStatus.QUEUED, sa_type=enum_type(JobStatus))
     attempts: int = 0
     max_attempts: int = 8
+    priority: int = 0  # lower runs first: mail and user-facing work 0, bulk background work (embeddings) higher
     run_after: dt.datetime = Field(default_factory=utcnow)
     locked_by: str | None = Field(default=None, max_length=80)
     locked_until: dt.datetime | None = None

@@ -11,6 +11,7 @@ from models.embeddings import Embedding, Subject
 from models.jobs import Job, JobStatus
 from tests.webapp.test_reviews import GEARS
 from webapp import db
+from webapp.jobs import queue
 from webapp.services.embeddings import KIND
 
 
@@ -110,3 +111,16 @@ def test_embed_missing_catches_up_once(world, runner):
     assert result.exit_code == 0, result.output
     assert {("profile", grind), ("challenge", cid)} <= stored(world)
     assert "Embedded 0 text(s)" in runner.invoke(args=["embed-missing"]).output
+
+
+def test_bulk_embedding_never_delays_urgent_jobs(world):
+    """A thousand texts waiting to be embedded: a job queued after them for a person (mail) is taken first."""
+    world.add_person("grind", "天津理工大学", GEARS)
+    with world.app.app_context():
+        session = db.session()
+        urgent = queue.enqueue(session, "mail", {"notification_id": 0})
+        session.commit()
+        engine = world.app.extensions["engine"]
+        claimed = queue.claim(lambda: db.new_session(engine), "tests:1")
+        assert claimed is not None and claimed.id == urgent.id
+        assert queued(world)  # the embeddings wait

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from models.common import utcnow
 from models.db import writing
-from models.jobs import Job, JobStatus
+from models.jobs import URGENT, Job, JobStatus
 
 log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
@@ -44,9 +44,10 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def enqueue(session: Session, kind: str, payload: dict[str, Any], max_attempts: int = 8) -> Job:
+def enqueue(session: Session, kind: str, payload: dict[str, Any], max_attempts: int = 8,
+            priority: int = URGENT) -> Job:
     """Add a job, committed (or rolled back) with the caller's transaction."""
-    job = Job(kind=kind, payload=payload, max_attempts=max_attempts)
+    job = Job(kind=kind, payload=payload, max_attempts=max_attempts, priority=priority)
     session.add(job)
     return job
 
@@ -57,12 +58,12 @@ def worker_name() -> str:
 
 
 def claim(session_factory: Callable[[], Session], me: str) -> Job | None:
-    """Take the oldest ready job under a lease, or None when nothing is ready."""
+    """Take the oldest ready job of the most urgent priority under a lease, or None when nothing is ready."""
     with writing(), session_factory() as session:
         now = utcnow()
         ready = (select(Job.id).where(Job.status == JobStatus.QUEUED, col(Job.run_after) <= now,
                                       or_(col(Job.locked_until).is_(None), col(Job.locked_until) < now))
-                 .order_by(col(Job.id)).limit(1).with_for_update(skip_locked=True))
+                 .order_by(col(Job.priority), col(Job.id)).limit(1).with_for_update(skip_locked=True))
         job_id = session.exec(ready).first()
         if job_id is None:
             return None

@@ -27,7 +27,7 @@ from matching import embedder
 from models.challenges import Challenge
 from models.common import utcnow
 from models.embeddings import Embedding, Subject
-from models.jobs import Job, JobStatus
+from models.jobs import BACKGROUND, Job, JobStatus
 from models.profiles import Document, Profile
 from webapp.jobs.queue import handler
 
@@ -69,7 +69,8 @@ def _queue_embeddings(session: OrmSession, _context) -> None:
         now = utcnow()
         session.connection().execute(insert(Job), [
             {"kind": KIND, "payload": {"subject": subject, "id": subject_id}, "status": JobStatus.QUEUED.value,
-             "attempts": 0, "max_attempts": 8, "run_after": now, "last_error": "", "created_at": now}
+             "attempts": 0, "max_attempts": 8, "priority": BACKGROUND, "run_after": now, "last_error": "",
+             "created_at": now}
             for subject, subject_id in wanted])
 
 

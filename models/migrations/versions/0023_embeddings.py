@@ -1,5 +1,5 @@
 """Embeddings: one vector per profile text, profile document and challenge, computed by background jobs and fused
-with the lexical ranking.
+with the lexical ranking; jobs get a priority (bulk embedding never delays mail).
 
 Revision ID: 0023
 Revises: 0022
@@ -28,10 +28,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('embedding', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_embedding_subject_id'), ['subject_id'], unique=False)
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('priority', sa.Integer(), nullable=False, server_default='0'))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.drop_column('priority')
     with op.batch_alter_table('embedding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_embedding_subject_id'))
 
