@@ -46,6 +46,7 @@ def is_stop(token: str) -> bool:
 
 
 NOUN_TAGS = frozenset({"n", "ng", "nz"})
+SINGLE_ENTRY = re.compile(r"^(\S) (\d+) (\S+)\r?$", re.MULTILINE)  # a one-character word, its count and tag
 SINGLE_NOUN_MAX_FREQ = 10_000  # in jieba's corpus counts: 钢 2,541, 锂 219 name a topic; 区 24,952, 水 24,314 do not
 
 
@@ -54,14 +55,11 @@ def single_han_nouns() -> frozenset[str]:
     """Single Han characters that jieba's dictionary tags as nouns and counts as uncommon (钢, 铜, 锂, 膜):
     the only lone characters that name a topic — not 降, 至, 已, 由 (verbs, prepositions, adverbs), nor
     everyday nouns such as 区, 水, 人."""
-    nouns = set()
     with jieba.get_dict_file() as dictionary:
-        for line in dictionary:
-            parts = line.decode("utf-8").split()
-            if len(parts) == 3 and len(parts[0]) == 1 and parts[2] in NOUN_TAGS \
-                    and int(parts[1]) <= SINGLE_NOUN_MAX_FREQ:
-                nouns.add(parts[0])
-    return frozenset(nouns)
+        text = dictionary.read().decode("utf-8")
+    # one pass of a regular expression over the 350,000 lines (splitting each took 0.3–0.8 s per process)
+    return frozenset(char for char, count, tag in SINGLE_ENTRY.findall(text)
+                     if tag in NOUN_TAGS and int(count) <= SINGLE_NOUN_MAX_FREQ)
 
 
 def telling(term: str) -> bool:
