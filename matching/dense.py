@@ -92,6 +92,25 @@ def on_band_scale(fused, s: Settings):
     return np.interp(fused, *knots)
 
 
+def fused_scores(lexical: np.ndarray, values: np.ndarray, s: Settings) -> np.ndarray:
+    """Reported lexical scores and embedding scores → reported fused scores on the band scale."""
+    return np.round(on_band_scale((1 - s.dense_share) * lexical + s.dense_share * semantic_share(values, s), s), 6)
+
+
+def aggregate(cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of cosines (a query against each of one candidate's units) → each row's embedding score (as
+    _scores aggregates) and closest unit."""
+    ranked = -np.sort(-cosines, axis=1)
+    return BEST_SHARE * ranked[:, 0] + (1 - BEST_SHARE) * ranked[:, :MEAN_OF].mean(axis=1), np.argmax(cosines, axis=1)
+
+
+def unit_vectors(vectors: list) -> np.ndarray | None:
+    """A candidate's unit vectors as unit-length rows, or None unless every unit has one."""
+    if not vectors or any(v is None for v in vectors):
+        return None
+    return np.vstack([_unit(v) for v in vectors])
+
+
 def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -> list[Scored]:
     """Re-score a pool of lexically scored candidates with their embeddings, best first (then by id). A
     candidate not embedded yet keeps its lexical score and is marked (`fused = False`). Only when active()."""
@@ -100,8 +119,7 @@ def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -
         return pool
     s, entries = engine.settings, engine.entries
     values, closest, ready = _scores(engine, np.array([item.index for item in pool]), _unit(query_vector))
-    lexical = np.array([item.score for item in pool])
-    fused = np.round(on_band_scale((1 - s.dense_share) * lexical + s.dense_share * semantic_share(values, s), s), 6)
+    fused = fused_scores(np.array([item.score for item in pool]), values, s)
     for item, value, unit, done in zip(pool, fused.tolist(), closest.tolist(), ready.tolist(), strict=True):
         item.fused = done
         if done:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
+from matching import dense
 from matching.channel import Channel, QueryVector, _dots
 from matching.keywords import keyword_matches
 from matching.records import Candidate, Query, QueryHit, Reason, keyword_reason
@@ -80,6 +81,9 @@ class QuerySet:
         self.keywords = [[k for k in (analyse.normalise_keyword(k) for k in q.keywords) if k] for q in self.queries]
         self.org = np.array([q.org for q in self.queries], dtype=object)
         self.region = np.array([q.region for q in self.queries], dtype=object)
+        with_vector = [i for i, q in enumerate(self.queries) if q.vector is not None]
+        self.with_vector = np.array(with_vector, dtype=np.int64)  # rows that can be fused (matching/dense.py)
+        self.vectors = np.vstack([dense._unit(self.queries[i].vector) for i in with_vector]) if with_vector else None
 
     def __len__(self) -> int:
         return len(self.queries)
@@ -105,8 +109,27 @@ class QuerySet:
         share = self._keyword_shares(rows, keywords) if s.keyword_boost else 0.0
         same = (self.region[rows] == candidate.region) & (self.region[rows] != "") if candidate.region else False
         raw = boosted(text, share, same, s)
+        closest = self._fuse(candidate, rows, raw)
         chosen = self._select(rows, raw, k)
-        return [self._hit(row, score, scores[row], words, keywords) for row, score in chosen]
+        return [self._hit(row, score, scores[row], words, keywords, closest.get(row)) for row, score in chosen]
+
+    def _fuse(self, candidate: Candidate, rows: np.ndarray, raw: np.ndarray) -> dict[int, str]:
+        """Re-score, in place, the rows whose query has a vector when the candidate's units all have one (as
+        rank() fuses its pool); the closest unit's title (or "") of each fused row."""
+        own = [candidate.vector] if self.engine._has_profile_unit(candidate) else []
+        units = dense.unit_vectors(own + [d.vector for d in candidate.documents])
+        if units is None or self.vectors is None or units.shape[1] != self.vectors.shape[1]:
+            return {}
+        position = np.full(len(self.queries), -1)
+        position[self.with_vector] = np.arange(len(self.with_vector))
+        fusing = np.flatnonzero(position[rows] >= 0)
+        if not len(fusing):
+            return {}
+        values, closest = dense.aggregate(self.vectors[position[rows[fusing]]] @ units.T)
+        reported = np.array([clean(x) for x in raw[fusing].tolist()])
+        raw[fusing] = dense.fused_scores(reported, values, self.engine.settings)
+        titles = ([""] if own else []) + [d.title for d in candidate.documents]
+        return {int(row): titles[unit] for row, unit in zip(rows[fusing].tolist(), closest.tolist(), strict=True)}
 
     def _unit_scores(self, words: QueryVector, chars: QueryVector, bag) -> np.ndarray:
         """Every query's score against one unit of the candidate (before its recency weight)."""
@@ -137,13 +160,15 @@ class QuerySet:
         return [(int(rows[i]), reported[i]) for i in order if reported[i] > 0][: k or None]
 
     def _hit(self, row: int, score: float, unit_scores: np.ndarray, words: list[QueryVector],
-             keywords: list[str]) -> QueryHit:
-        """A ranked query with its reasons: the terms it shares with the best unit, the matched keywords."""
+             keywords: list[str], closest: str | None) -> QueryHit:
+        """A ranked query with its reasons: the terms it shares with the best unit, the matched keywords, and
+        whether the meaning was fused in."""
         best = int(np.argmax(unit_scores))
         shared = self.engine.explaining(sorted(set(self.word_terms[row]) & set(words[best].terms)))
         matches = keyword_matches(self.keywords[row], keywords, self.engine.settings.keyword_cutoff)
         reasons = ([Reason("terms", terms=tuple(shared))] if shared else []) + (
-            [keyword_reason(matches)] if matches else [])
+            [keyword_reason(matches)] if matches else []) + ([Reason("topic", title=closest)] if closest is not None
+                                                             else [])
         return QueryHit(self.ids[row], score, tuple(reasons))
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from matching import Candidate, Document, Matcher, Query, Settings, persist
 from matching.dense import on_band_scale, semantic_share
+from matching.reverse import QuerySet
 
 NEAR, FAR = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
 TEXT = "锂电池低温电解液析锂抑制"
@@ -96,3 +97,27 @@ def test_the_band_scale_is_monotone_and_keeps_the_calibrated_edges():
     assert values == sorted(values) and values[0] == 0 and values[-1] == 1
     assert on_band_scale(s.fused_fair, s) == pytest.approx(s.band_fair)
     assert on_band_scale(s.fused_strong, s) == pytest.approx(s.band_strong)
+
+
+def test_the_other_direction_fuses_the_same_way():
+    """Challenges for a candidate (QuerySet) score each fused pair as the candidate's ranking does (within the
+    last rounding step); a query without a vector, or a candidate not embedded, stays lexical."""
+    rng = np.random.default_rng(3)
+    crowd = [person(f"c{i}", text, rng.normal(size=3)) for i, text in
+             enumerate(["锂电池低温电解液", "锂电池正极材料", "电解液添加剂", "低温析锂检测"])]
+    engine = Matcher().fit([*people(), *crowd])
+    queries = [QUERY, Query("q2", title="锂电池正极", text="高镍正极材料", vector=FAR),
+               Query("q3", title="电解液添加剂", text="低温")]
+    compared = []
+    for candidate in [*people(), *crowd]:
+        backwards = {h.query_id: h for h in QuerySet(engine, queries).rank(candidate, k=0)}
+        for query in queries:
+            forwards = engine.rank(query, k=0, only=[candidate.id])
+            if query.id in backwards and forwards:
+                assert backwards[query.id].score == pytest.approx(forwards[0].score, abs=1.5e-6)
+                fused = "topic" in {r.kind for r in backwards[query.id].reasons}
+                assert fused == (query.vector is not None)
+                compared.append(fused)
+    assert compared.count(True) >= 6 and compared.count(False) >= 2
+    plain = person("plain", TEXT)  # not embedded: the lexical scores of the same index
+    assert all("topic" not in {r.kind for r in h.reasons} for h in QuerySet(engine, queries).rank(plain, k=0))

@@ -4,6 +4,8 @@ whose vectors are not ready; an edited text's old vector is not used; `flask emb
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 from sqlmodel import select
 
@@ -12,6 +14,7 @@ from models.jobs import Job, JobStatus
 from tests.webapp.test_reviews import GEARS
 from webapp import db
 from webapp.jobs import queue
+from webapp.services import curation
 from webapp.services.embeddings import KIND
 
 
@@ -124,3 +127,19 @@ def test_bulk_embedding_never_delays_urgent_jobs(world):
         claimed = queue.claim(lambda: db.new_session(engine), "tests:1")
         assert claimed is not None and claimed.id == urgent.id
         assert queued(world)  # the embeddings wait
+
+
+def test_challenges_for_a_solver_agree_with_the_managers_ranking(world, runner):
+    """Once both sides are embedded, the solver's "challenges for you" shows the same fused score the managers'
+    ranking gives the pair, with the meaning among the reasons."""
+    grind = world.add_person("grind", "天津理工大学", GEARS, keywords=("RV减速器", "磨削"))
+    cid = world.challenge("published")
+    runner.invoke(args=["worker", "--once"])
+    managers = ranked(world, cid)[grind]
+    with world.app.app_context():
+        found = {challenge.id: hit for challenge, hit in
+                 curation.challenges_for(db.session(), SimpleNamespace(id=world.users["grind"]["id"]))}
+    assert abs(found[cid].score - managers["score"]) <= 1.5e-6
+    assert "topic" in {reason.kind for reason in found[cid].reasons}
+    page = world.login("grind").get("/").get_data(as_text=True)
+    assert "语义相近" in page

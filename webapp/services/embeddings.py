@@ -14,16 +14,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import event, insert, inspect, update
+from sqlalchemy import event, func, insert, inspect, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
-from matching import embedder
+from matching import Query, embedder
 from models.challenges import Challenge
 from models.common import utcnow
 from models.embeddings import Embedding, Subject
@@ -135,6 +136,26 @@ def vectors(session: Session, subject: Subject, rows: Iterable[Profile | Documen
         if hit is not None and hit[0] == digest_of(row):
             current[row.id] = np.frombuffer(hit[1], dtype=np.float32)
     return current
+
+
+def stamp(session: Session, subject: Subject) -> tuple:
+    """How many vectors of a subject there are and when the newest was computed (a cache key)."""
+    return tuple(session.exec(select(func.count(), func.max(Embedding.computed_at))
+                              .where(Embedding.subject == subject)).one())
+
+
+def with_query_vectors(session: Session, queries: list[Query]) -> list[Query]:
+    """Challenges as engine queries (ranking.published) with their current vectors, read in one pass."""
+    found = {subject_id: (digest, vector) for subject_id, digest, vector in session.exec(
+        select(Embedding.subject_id, Embedding.digest, Embedding.vector)
+        .where(Embedding.subject == Subject.CHALLENGE))}
+    out = []
+    for query in queries:
+        hit = found.get(int(query.id))
+        text = embedder.query_text(query.title, query.text, query.keywords)
+        current = hit is not None and hit[0] == embedder.digest("query", text)
+        out.append(dataclasses.replace(query, vector=np.frombuffer(hit[1], dtype=np.float32)) if current else query)
+    return out
 
 
 def challenge_vector(challenge: Challenge) -> np.ndarray | None:

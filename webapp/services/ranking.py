@@ -130,7 +130,8 @@ def published(session: Session, engine_: Matcher) -> QuerySet:
     direction). Kept per worker until a challenge changes or the engine does; a rebuild reads the challenges'
     matching fields only, not the rows."""
     state: PublishedState = current_app.extensions.setdefault("ranking.published", PublishedState())
-    key = (id(engine_), engine_.stamp, challenges_stamp(session))
+    key = (id(engine_), engine_.stamp, challenges_stamp(session),
+           embeddings.stamp(session, embeddings.Subject.CHALLENGE))
     if state.queries is not None and state.key == key:
         return state.queries
     columns = (Challenge.id, Challenge.title, Challenge.summary, Challenge.description, Challenge.keywords,
@@ -140,6 +141,7 @@ def published(session: Session, engine_: Matcher) -> QuerySet:
     queries = [Query(id=str(i), title=title, text=f"{summary}\n{description}", keywords=tuple(keywords),
                      region=region.value, org=str(organisation)) for i, title, summary, description, keywords,
                region, organisation in rows]
+    queries = embeddings.with_query_vectors(session, queries)
     state.queries, state.key = QuerySet(engine_, queries), key
     return state.queries
 
