@@ -20,6 +20,7 @@ class Subject(StrEnum):
     PROFILE = "profile"  # the profile's expertise and keywords
     DOCUMENT = "document"  # a profile document's title and text
     CHALLENGE = "challenge"  # a challenge (embedded as a query)
+    ACHIEVEMENT = "achievement"  # an achievement's title, keywords and abstract
 
 
 class Embedding(SQLModel, table=True):

@@ -11,6 +11,8 @@ from sqlmodel import select
 
 from models.embeddings import Embedding, Subject
 from models.jobs import Job, JobStatus
+from models.profiles import Achievement
+from tests.webapp.test_curation import ACHIEVEMENT
 from tests.webapp.test_reviews import GEARS
 from webapp import db
 from webapp.jobs import queue
@@ -143,3 +145,24 @@ def test_challenges_for_a_solver_agree_with_the_managers_ranking(world, runner):
     assert "topic" in {reason.kind for reason in found[cid].reasons}
     page = world.login("grind").get("/").get_data(as_text=True)
     assert "语义相近" in page
+
+
+def test_achievements_are_embedded_and_fused_both_ways(world, runner):
+    """An achievement gets its vector from the worker; then the challenge's matching achievements and the
+    achievement's matching challenges both say the meaning was fused."""
+    world.add_person("grind", "天津理工大学", GEARS, keywords=("RV减速器", "磨削"))
+    cid = world.challenge("published")
+    created = world.api("grind", "POST", "/achievements", ACHIEVEMENT)
+    assert created.status_code == 201, created.json
+    assert {"subject": "achievement", "id": created.json["id"]} in queued(world)
+    runner.invoke(args=["worker", "--once"])
+    assert ("achievement", created.json["id"]) in stored(world)
+    with world.app.app_context():
+        session = db.session()
+        manager = SimpleNamespace(id=world.users["manager"]["id"], has=lambda *roles: True)
+        listed = [(a.id, hit) for a, hit in curation.achievements_for(session, manager, cid)]
+        achievement = session.get(Achievement, created.json["id"])
+        answers = [(c.id, hit) for c, hit in curation.challenges_for_achievement(session, achievement)]
+    assert [a for a, _hit in listed] == [created.json["id"]]
+    assert "topic" in {r.kind for r in listed[0][1].reasons}
+    assert [c for c, _hit in answers] == [cid] and "topic" in {r.kind for r in answers[0][1].reasons}

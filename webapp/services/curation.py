@@ -287,7 +287,7 @@ def challenges_for_achievement(session: Session, achievement: Achievement, k: in
     """Published challenges an achievement could answer (成果 → 需求), best first; never its owner's own
     organisation's or a conflicted enterprise's challenges."""
     owner = session.get(Profile, achievement.profile_id)
-    return _published_for(session, ranking.achievement_candidate(achievement), owner, k)
+    return _published_for(session, ranking.embedded_achievement(session, achievement), owner, k)
 
 
 def _published_for(session: Session, candidate, owner: Profile, k: int):

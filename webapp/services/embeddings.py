@@ -29,26 +29,30 @@ from models.challenges import Challenge
 from models.common import utcnow
 from models.embeddings import Embedding, Subject
 from models.jobs import BACKGROUND, Job, JobStatus
-from models.profiles import Document, Profile
+from models.profiles import Achievement, Document, Profile
 from webapp.jobs.queue import handler
 
 KIND = "embed"
 BATCH = 16
 WATCHED = {Profile: ("expertise", "keywords"), Document: ("title", "text"),
-           Challenge: ("title", "summary", "description", "keywords")}
-SUBJECTS = {Profile: Subject.PROFILE, Document: Subject.DOCUMENT, Challenge: Subject.CHALLENGE}
+           Challenge: ("title", "summary", "description", "keywords"), Achievement: ("title", "abstract", "keywords")}
+SUBJECTS = {Profile: Subject.PROFILE, Document: Subject.DOCUMENT, Challenge: Subject.CHALLENGE,
+            Achievement: Subject.ACHIEVEMENT}
+Row = Profile | Document | Challenge | Achievement
 
 
-def text_of(row: Profile | Document | Challenge) -> str:
+def text_of(row: Row) -> str:
     """What a row's embedding is computed from."""
     if isinstance(row, Profile):
         return embedder.document_text(" ".join(row.keywords), row.expertise)
     if isinstance(row, Document):
         return embedder.document_text(row.title, row.text)
+    if isinstance(row, Achievement):
+        return embedder.document_text(f"{row.title}\n{' '.join(row.keywords)}", row.abstract)
     return embedder.query_text(row.title, f"{row.summary}\n{row.description}", row.keywords)
 
 
-def digest_of(row: Profile | Document | Challenge) -> str:
+def digest_of(row: Row) -> str:
     kind = "query" if isinstance(row, Challenge) else "passage"
     return embedder.digest(kind, text_of(row))
 
@@ -75,7 +79,7 @@ def _queue_embeddings(session: OrmSession, _context) -> None:
             for subject, subject_id in wanted])
 
 
-ROWS = {Subject.PROFILE: Profile, Subject.DOCUMENT: Document, Subject.CHALLENGE: Challenge}
+ROWS = {subject: model for model, subject in SUBJECTS.items()}
 
 
 @handler(KIND)
@@ -88,7 +92,7 @@ def embed_job(session: Session, payload: dict, _job: Job) -> None:
     store(session, [(subject, row)])
 
 
-def store(session: Session, rows: list[tuple[Subject, Profile | Document | Challenge]]) -> int:
+def store(session: Session, rows: list[tuple[Subject, Row]]) -> int:
     """Embed the rows whose stored vector is missing or stale, store them, mark their profiles changed; how
     many were embedded."""
     stored = _stored(session, rows)
@@ -101,15 +105,15 @@ def store(session: Session, rows: list[tuple[Subject, Profile | Document | Chall
         entry = stored.get((subject, row.id)) or Embedding(subject=subject, subject_id=row.id, digest="", vector=b"")
         entry.digest, entry.vector, entry.computed_at = digest_of(row), vector.astype(np.float32).tobytes(), utcnow()
         session.add(entry)
-    profiles = {row.id if subject == Subject.PROFILE else row.profile_id
-                for subject, row in todo if subject != Subject.CHALLENGE}
+    profiles = {row.id if subject == Subject.PROFILE else row.profile_id  # type: ignore[union-attr]
+                for subject, row in todo if subject in (Subject.PROFILE, Subject.DOCUMENT)}
     session.flush()
     if profiles:
         session.exec(update(Profile).where(col(Profile.id).in_(profiles)).values(updated_at=utcnow()))
     return len(todo)
 
 
-def _stored(session: Session, rows: Iterable[tuple[Subject, Profile | Document | Challenge]]) -> dict:
+def _stored(session: Session, rows: Iterable[tuple[Subject, Row]]) -> dict:
     keys: dict[Subject, list[int]] = {}
     for subject, row in rows:
         keys.setdefault(subject, []).append(row.id)
@@ -121,7 +125,7 @@ def _stored(session: Session, rows: Iterable[tuple[Subject, Profile | Document |
     return found
 
 
-def vectors(session: Session, subject: Subject, rows: Iterable[Profile | Document | Challenge],
+def vectors(session: Session, subject: Subject, rows: Iterable[Row],
             everything: bool = False) -> dict[int, np.ndarray]:
     """The current vectors of rows (id → vector), leaving out stale ones. `everything` reads all of the
     subject's vectors in one pass (a full index build) instead of by ids."""
@@ -170,7 +174,7 @@ def embed_missing(session: Session, progress=None) -> tuple[int, float]:
     """Embed every missing or stale text in this process, in batches committed as they go; (how many,
     seconds)."""
     started, done = time.perf_counter(), 0
-    for model, subject in ((Profile, Subject.PROFILE), (Document, Subject.DOCUMENT), (Challenge, Subject.CHALLENGE)):
+    for model, subject in SUBJECTS.items():
         ids = session.exec(select(model.id).order_by(col(model.id))).all()
         for start in range(0, len(ids), 256):
             rows = session.exec(select(model).where(col(model.id).in_(ids[start:start + 256]))).all()

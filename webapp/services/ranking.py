@@ -13,13 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
 from matching.reverse import QuerySet
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.dispatch import Dispatch, is_live
+from models.embeddings import Embedding
 from models.profiles import Achievement, Profile
 from models.profiles import Document as ProfileDocument
 from models.teams import BidMember, MemberStatus
@@ -50,8 +51,11 @@ def profiles_stamp(session: Session) -> tuple:
 
 
 def achievements_stamp(session: Session) -> tuple:
-    """The achievements' version in the database: how many, and the newest."""
-    return count_and_newest(session, select(func.count()).select_from(Achievement), Achievement.created_at)
+    """The achievements' version in the database: how many, and the newest addition or vector (achievements are
+    never edited, but their vectors arrive after them)."""
+    count, newest = count_and_newest(session, select(func.count()).select_from(Achievement), Achievement.created_at)
+    vector = embeddings.stamp(session, embeddings.Subject.ACHIEVEMENT)[1]
+    return count, max((t for t in (newest, vector) if t is not None), default=None)
 
 
 Vectors = tuple[dict[int, object], dict[int, object]]  # profile id → vector, document id → vector
@@ -146,19 +150,29 @@ def published(session: Session, engine_: Matcher) -> QuerySet:
     return state.queries
 
 
-def achievement_candidate(achievement: Achievement) -> Candidate:
-    """An achievement as the engine sees it (成果 → 需求)."""
+def achievement_candidate(achievement: Achievement, vector=None) -> Candidate:
+    """An achievement as the engine sees it (成果 → 需求); its one embedding stands for both of its units."""
     return Candidate(id=str(achievement.id), kind="achievement", name=achievement.title, text=achievement.abstract,
-                     keywords=tuple(achievement.keywords), documents=(Document(achievement.title, ""),),
-                     region=achievement.region.value)
+                     keywords=tuple(achievement.keywords), documents=(Document(achievement.title, "", None, vector),),
+                     region=achievement.region.value, vector=vector)
+
+
+def embedded_achievement(session: Session, achievement: Achievement) -> Candidate:
+    """One achievement as a candidate, with its vector when computed."""
+    found = embeddings.vectors(session, embeddings.Subject.ACHIEVEMENT, [achievement])
+    return achievement_candidate(achievement, found.get(achievement.id))
 
 
 def achievement_candidates(session: Session, since=None) -> list[Candidate]:
-    """Achievements (all, or those listed after `since`) as candidates."""
+    """Achievements (all, or those listed or embedded after `since`) as candidates."""
     statement = select(Achievement).order_by(col(Achievement.id))
     if since is not None:
-        statement = statement.where(Achievement.created_at > since)
-    return [achievement_candidate(a) for a in session.exec(statement)]
+        embedded = select(Embedding.subject_id).where(Embedding.subject == embeddings.Subject.ACHIEVEMENT,
+                                                      col(Embedding.computed_at) > since)
+        statement = statement.where(or_(col(Achievement.created_at) > since, col(Achievement.id).in_(embedded)))
+    rows = list(session.exec(statement))
+    found = embeddings.vectors(session, embeddings.Subject.ACHIEVEMENT, rows, everything=since is None)
+    return [achievement_candidate(a, found.get(a.id)) for a in rows]
 
 
 def profile_candidate(session: Session, profile: Profile) -> Candidate:

@@ -1,5 +1,5 @@
 """Embeddings: one vector per profile text, profile document and challenge, computed by background jobs and fused
-with the lexical ranking; jobs get a priority (bulk embedding never delays mail).
+with the lexical ranking (and achievements); jobs get a priority (bulk embedding never delays mail).
 
 Revision ID: 0023
 Revises: 0022
@@ -18,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('embedding',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('subject', sa.Enum('profile', 'document', 'challenge', name='subject', native_enum=False, length=32), nullable=False),
+    sa.Column('subject', sa.Enum('profile', 'document', 'challenge', 'achievement', name='subject', native_enum=False, length=32), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
     sa.Column('digest', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('vector', sa.LargeBinary(), nullable=False),
