@@ -60,7 +60,8 @@ eval: setup
 	@for set in keywords title mixed profiles topics; do \
 	  echo "### $$set"; \
 	  $(BIN)/python -m matching evaluate --baselines --candidates build/eval/$$set/candidates.jsonl \
-	    --queries build/eval/$$set/queries.jsonl --qrels build/eval/$$set/qrels.jsonl; \
+	    --queries build/eval/$$set/queries.jsonl --qrels build/eval/$$set/qrels.jsonl \
+	    --vector-cache build/embed-cache/eval.npz; \
 	done
 	@echo "### match strength bands (profiles)"
 	$(BIN)/python -m matching calibrate --candidates build/eval/profiles/candidates.jsonl \

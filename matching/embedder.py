@@ -9,12 +9,17 @@ never at query time.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
+from pathlib import Path
 
 import numpy as np
 
+from matching.records import Candidate, Query
+
 MODEL = "multilingual-e5-small-q4"  # stored beside each vector: a new model means new vectors
+BATCH = 16
 _lock = threading.Lock()
 _model = None
 
@@ -52,3 +57,56 @@ def document_text(title: str, text: str) -> str:
 def query_text(title: str, text: str, keywords: tuple[str, ...] | list[str]) -> str:
     """What a query's embedding is computed from: title, keywords, then the text."""
     return "\n".join(p for p in (title, " ".join(keywords), text) if p.strip())
+
+
+class VectorCache:
+    """Vectors by digest, kept in one .npz file between runs (None: in memory only)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        self.vectors: dict[str, np.ndarray] = {}
+        self.computed = 0
+        if self.path is not None and self.path.exists():
+            with np.load(self.path) as stored:
+                self.vectors = {k: stored[k] for k in stored.files}
+
+    def get(self, kind: str, texts: list[str]) -> list[np.ndarray]:
+        """The vectors of texts of a kind ("passage" or "query"), computing the missing ones in batches."""
+        keys = [digest(kind, t) for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self.vectors))
+        text_of = dict(zip(keys, texts, strict=True))
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start:start + BATCH]
+            rows = passages([text_of[k] for k in batch]) if kind == "passage" else \
+                [query(text_of[k]) for k in batch]
+            self.vectors.update(zip(batch, rows, strict=True))
+            self.computed += len(batch)
+            if start % (BATCH * 20) == 0:
+                self.save()
+        self.save()
+        return [self.vectors[k] for k in keys]
+
+    def save(self) -> None:
+        if self.path is not None and self.computed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self.path, **self.vectors)  # type: ignore[arg-type]
+
+
+def attach(candidates: list[Candidate], queries: list[Query],
+           cache: VectorCache | None = None) -> tuple[list[Candidate], list[Query]]:
+    """The records with the vectors the web app would give them (those that have one keep it): the profile
+    unit's text (keywords + text, when the engine makes that unit), each document, each query."""
+    cache = cache or VectorCache()
+    own = [c.vector is None and bool(c.text.strip() or c.keywords or not c.documents) for c in candidates]
+    texts = [document_text(" ".join(c.keywords), c.text) for c, mine in zip(candidates, own, strict=True) if mine]
+    texts += [document_text(d.title, d.text) for c in candidates for d in c.documents if d.vector is None]
+    found = iter(cache.get("passage", texts))
+    embedded = []
+    for candidate, mine in zip(candidates, own, strict=True):
+        vector = next(found) if mine else candidate.vector
+        documents = tuple(d if d.vector is not None else dataclasses.replace(d, vector=next(found))
+                          for d in candidate.documents)
+        embedded.append(dataclasses.replace(candidate, vector=vector, documents=documents))
+    missing = [q for q in queries if q.vector is None]
+    vectors = iter(cache.get("query", [query_text(q.title, q.text, q.keywords) for q in missing]))
+    return embedded, [q if q.vector is not None else dataclasses.replace(q, vector=next(vectors)) for q in queries]

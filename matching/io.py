@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from matching.records import Candidate, Document, Query
 
 
@@ -67,6 +69,17 @@ def _id(record: dict, path, number, seen: set[str]) -> str:
     return value
 
 
+def _vector(record: dict, path, number) -> np.ndarray | None:
+    """An optional precomputed embedding: a list of numbers."""
+    value = record.get("vector")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                                                          for v in value):
+        raise InputError(path, number, '"vector" must be a non-empty list of numbers')
+    return np.asarray(value, dtype=np.float32)
+
+
 def read_candidates(path: str | Path) -> list[Candidate]:
     """Candidates: id, plus text in text, keywords or documents."""
     seen: set[str] = set()
@@ -77,7 +90,8 @@ def read_candidates(path: str | Path) -> list[Candidate]:
         if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
             raise InputError(path, number, '"documents" must be a list of objects')
         docs = tuple(Document(_text(d, "title", path, number), _text(d, "text", path, number),
-                              (str(d["date"]) if d.get("date") is not None else None)) for d in documents)
+                              (str(d["date"]) if d.get("date") is not None else None), _vector(d, path, number))
+                     for d in documents)
         capacity = record.get("capacity")
         if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
             raise InputError(path, number, '"capacity" must be a whole number ≥ 0')
@@ -86,7 +100,7 @@ def read_candidates(path: str | Path) -> list[Candidate]:
             text=_text(record, "text", path, number), keywords=_strings(record, "keywords", path, number),
             documents=docs, region=_text(record, "region", path, number), org=_text(record, "org", path, number),
             capacity=capacity, load=int(record.get("load") or 0),
-            conflicts=_strings(record, "conflicts", path, number))
+            conflicts=_strings(record, "conflicts", path, number), vector=_vector(record, path, number))
         if not candidate.has_text():
             raise InputError(path, number, f'candidate "{cid}" has no text (text, keywords or documents)')
         out.append(candidate)
@@ -104,7 +118,7 @@ def read_queries(path: str | Path) -> list[Query]:
         query = Query(id=qid, title=_text(record, "title", path, number), text=_text(record, "text", path, number),
                       keywords=_strings(record, "keywords", path, number),
                       region=_text(record, "region", path, number), org=_text(record, "org", path, number),
-                      conflicts=_strings(record, "conflicts", path, number))
+                      conflicts=_strings(record, "conflicts", path, number), vector=_vector(record, path, number))
         if not query.has_text():
             raise InputError(path, number, f'query "{qid}" has no text (title, text or keywords)')
         out.append(query)

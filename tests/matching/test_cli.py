@@ -196,3 +196,32 @@ def test_bad_index_exits_2(tmp_path, files, capsys):
         assert main(["rank", "--index", str(path), "--queries", str(queries)]) == 2
         err = capsys.readouterr().err
         assert str(path) in err and reason in err and "Traceback" not in err
+
+
+def test_rank_fuses_meaning_by_default_and_caches_vectors(files, tmp_path, capsys):
+    """By default every text is embedded (as the web app's jobs do) and fused; --meaning off ranks by words only;
+    a --vector-cache file keeps the vectors, so a second run embeds nothing."""
+    candidates, queries = files
+    cache = tmp_path / "vectors.npz"
+    args = ["rank", "--candidates", str(candidates), "--queries", str(queries), "--top", "1"]
+    assert main([*args, "--vector-cache", str(cache)]) == 0
+    captured = capsys.readouterr()
+    fused = [json.loads(line) for line in captured.out.splitlines()]
+    assert all("topic" in {r["kind"] for r in hit["reasons"]} for hit in fused) and "embedded 5 texts" in captured.err
+    assert main([*args, "--vector-cache", str(cache)]) == 0
+    again = capsys.readouterr()
+    assert [json.loads(line) for line in again.out.splitlines()] == fused and "embedded" not in again.err
+    assert main([*args, "--meaning", "off"]) == 0
+    plain = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not any("topic" in {r["kind"] for r in hit["reasons"]} for hit in plain)
+
+
+def test_a_precomputed_vector_is_used_and_a_bad_one_named(tmp_path, capsys):
+    candidates = write(tmp_path / "c.jsonl", [{"id": "a", "text": "锂电池", "vector": [1, 0, 0]},
+                                              {"id": "b", "text": "锂电池", "vector": [0, 1, 0]}])
+    queries = write(tmp_path / "q.jsonl", [{"id": "q", "title": "锂电池", "vector": [0.0, 1.0, 0.0]}])
+    assert main(["rank", "--candidates", str(candidates), "--queries", str(queries), "--top", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["candidate"] == "b"  # equal words: the closer meaning wins
+    bad = write(tmp_path / "bad.jsonl", [{"id": "a", "text": "锂电池", "vector": ["x"]}])
+    assert main(["rank", "--candidates", str(bad), "--queries", str(queries)]) == 2
+    assert 'bad.jsonl:1: "vector" must be a non-empty list of numbers' in capsys.readouterr().err
