@@ -64,7 +64,7 @@ class DenseUnits:
             self._rows = grown
         for offset, vector in enumerate(vectors):
             if vector is not None:
-                self._rows[self.count + offset] = _unit(vector)
+                self._rows[self.count + offset] = normalised(vector)
                 self.embedded += 1
         self.count = needed
 
@@ -108,7 +108,7 @@ def unit_vectors(vectors: list) -> np.ndarray | None:
     """A candidate's unit vectors as unit-length rows, or None unless every unit has one."""
     if not vectors or any(v is None for v in vectors):
         return None
-    return np.vstack([_unit(v) for v in vectors])
+    return np.vstack([normalised(v) for v in vectors])
 
 
 def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -> list[Scored]:
@@ -118,7 +118,7 @@ def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -
     if not pool:
         return pool
     s, entries = engine.settings, engine.entries
-    values, closest, ready = _scores(engine, np.array([item.index for item in pool]), _unit(query_vector))
+    values, closest, ready = _scores(engine, np.array([item.index for item in pool]), normalised(query_vector))
     fused = fused_scores(np.array([item.score for item in pool]), values, s)
     for item, value, unit, done in zip(pool, fused.tolist(), closest.tolist(), ready.tolist(), strict=True):
         item.fused = done
@@ -147,7 +147,7 @@ def _scores(engine: Matcher, candidates: np.ndarray, query: np.ndarray) -> tuple
     return BEST_SHARE * best + (1 - BEST_SHARE) * mean, units[order[starts]], ready
 
 
-def _unit(vector) -> np.ndarray:
+def normalised(vector) -> np.ndarray:
     array = np.asarray(vector, dtype=np.float32)
     norm = float(np.linalg.norm(array))
     return array / norm if norm > 0 else array

@@ -129,17 +129,16 @@ def vectors(session: Session, subject: Subject, rows: Iterable[Row],
             everything: bool = False) -> dict[int, np.ndarray]:
     """The current vectors of rows (id → vector), leaving out stale ones. `everything` reads all of the
     subject's vectors in one pass (a full index build) instead of by ids."""
-    rows = list(rows)
+    return _current(session, subject, {row.id: digest_of(row) for row in rows}, everything)
+
+
+def _current(session: Session, subject: Subject, digests: dict, everything: bool) -> dict[int, np.ndarray]:
+    """The stored vectors whose digest is the one given for their id (the text as it is now)."""
     statement = select(Embedding.subject_id, Embedding.digest, Embedding.vector).where(Embedding.subject == subject)
-    if not everything and len(rows) <= 1000:  # beyond, one pass over all beats a long IN list
-        statement = statement.where(col(Embedding.subject_id).in_([r.id for r in rows]))
-    found = {subject_id: (digest, vector) for subject_id, digest, vector in session.exec(statement)}
-    current = {}
-    for row in rows:
-        hit = found.get(row.id)
-        if hit is not None and hit[0] == digest_of(row):
-            current[row.id] = np.frombuffer(hit[1], dtype=np.float32)
-    return current
+    if not everything and len(digests) <= 1000:  # beyond, one pass over all beats a long IN list
+        statement = statement.where(col(Embedding.subject_id).in_(list(digests)))
+    return {subject_id: np.frombuffer(vector, dtype=np.float32) for subject_id, digest, vector
+            in session.exec(statement) if digests.get(subject_id) == digest}
 
 
 def stamp(session: Session, subject: Subject) -> tuple:
@@ -150,16 +149,10 @@ def stamp(session: Session, subject: Subject) -> tuple:
 
 def with_query_vectors(session: Session, queries: list[Query]) -> list[Query]:
     """Challenges as engine queries (ranking.published) with their current vectors, read in one pass."""
-    found = {subject_id: (digest, vector) for subject_id, digest, vector in session.exec(
-        select(Embedding.subject_id, Embedding.digest, Embedding.vector)
-        .where(Embedding.subject == Subject.CHALLENGE))}
-    out = []
-    for query in queries:
-        hit = found.get(int(query.id))
-        text = embedder.query_text(query.title, query.text, query.keywords)
-        current = hit is not None and hit[0] == embedder.digest("query", text)
-        out.append(dataclasses.replace(query, vector=np.frombuffer(hit[1], dtype=np.float32)) if current else query)
-    return out
+    digests = {int(q.id): embedder.digest("query", embedder.query_text(q.title, q.text, q.keywords))
+               for q in queries}
+    found = _current(session, Subject.CHALLENGE, digests, everything=True)
+    return [dataclasses.replace(q, vector=found[int(q.id)]) if int(q.id) in found else q for q in queries]
 
 
 def challenge_vector(challenge: Challenge) -> np.ndarray | None:
