@@ -98,8 +98,10 @@ def attach(candidates: list[Candidate], queries: list[Query],
     unit's text (keywords + text, when the engine makes that unit), each document, each query."""
     cache = cache or VectorCache()
     own = [c.vector is None and bool(c.text.strip() or c.keywords or not c.documents) for c in candidates]
-    texts = [document_text(" ".join(c.keywords), c.text) for c, mine in zip(candidates, own, strict=True) if mine]
-    texts += [document_text(d.title, d.text) for c in candidates for d in c.documents if d.vector is None]
+    texts = []  # in the order they are taken back below: each candidate's own text, then its documents
+    for candidate, mine in zip(candidates, own, strict=True):
+        texts += [document_text(" ".join(candidate.keywords), candidate.text)] if mine else []
+        texts += [document_text(d.title, d.text) for d in candidate.documents if d.vector is None]
     found = iter(cache.get("passage", texts))
     embedded = []
     for candidate, mine in zip(candidates, own, strict=True):
