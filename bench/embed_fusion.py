@@ -19,7 +19,7 @@ import numpy as np
 from matching import Matcher, Settings, embedder
 from matching.bands import calibrate, edges, table
 from matching.baselines import BM25
-from matching.dense import BEST_SHARE, MEAN_OF
+from matching.dense import BEST_SHARE, CENTRES, MEAN_OF
 from matching.evaluate import HEADER, evaluate
 from matching.io import read_candidates, read_qrels, read_queries
 
@@ -81,13 +81,33 @@ def run_set(folder: Path, cache: embedder.VectorCache, explore: bool) -> None:
     print(table(bins))
 
 
+def write_centres(folder: Path, cache: embedder.VectorCache) -> None:
+    """The model's mean query and passage vectors (matching/dense.py centres every vector by them), from a
+    set the fusion is not tuned on: its queries, and its documents both whole and as titles alone (short
+    texts' vectors lean differently, so both lengths count)."""
+    candidates, queries = read_candidates(folder / "candidates.jsonl"), read_queries(folder / "queries.jsonl")
+    titles = [dataclasses.replace(c, documents=tuple(dataclasses.replace(d, text="") for d in c.documents))
+              for c in candidates]
+    whole, vector_queries = embedder.attach(candidates, queries, cache)
+    short, _ = embedder.attach(titles, [], cache)
+    passages = np.vstack([d.vector for c in whole + short for d in c.documents])
+    query = np.vstack([q.vector for q in vector_queries]).mean(axis=0)
+    np.savez(CENTRES, query=query.astype(np.float32), passage=passages.mean(axis=0).astype(np.float32),
+             model=np.array(embedder.MODEL), source=np.array(folder.name))
+    print(f"{CENTRES}: centres of {len(queries)} queries and {len(passages)} passages of {folder.name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval", default="build/eval")
     parser.add_argument("--sets", nargs="*", default=list(SETS))
     parser.add_argument("--cache", default="build/embed-cache/eval.npz")
+    parser.add_argument("--centres", action="store_true", help="write matching/centres.npz from the keywords set")
     args = parser.parse_args()
     cache = embedder.VectorCache(Path(args.cache))
+    if args.centres:
+        write_centres(Path(args.eval) / "keywords", cache)
+        return
     for name in args.sets:
         run_set(Path(args.eval) / name, cache, explore=name == "topics")
 

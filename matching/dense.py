@@ -17,6 +17,8 @@ reached. Candidates outside the pool keep their lexical order and score, after t
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from matching.topk import Scored
 
 BEST_SHARE, MEAN_OF = 0.7, 3
+CENTRES = Path(__file__).with_name("centres.npz")  # written by `python -m bench.embed_fusion --centres`
 
 
 class DenseUnits:
@@ -64,7 +67,7 @@ class DenseUnits:
             self._rows = grown
         for offset, vector in enumerate(vectors):
             if vector is not None:
-                self._rows[self.count + offset] = normalised(vector)
+                self._rows[self.count + offset] = centred(vector, "passage")
                 self.embedded += 1
         self.count = needed
 
@@ -104,11 +107,12 @@ def aggregate(cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return BEST_SHARE * ranked[:, 0] + (1 - BEST_SHARE) * ranked[:, :MEAN_OF].mean(axis=1), np.argmax(cosines, axis=1)
 
 
-def unit_vectors(vectors: list) -> np.ndarray | None:
-    """A candidate's unit vectors as unit-length rows, or None unless every unit has one."""
+def unit_vectors(vectors: list, kind: str = "passage") -> np.ndarray | None:
+    """Vectors of a kind ("passage": a candidate's units, "query": challenges) as centred unit-length rows,
+    or None unless every one is there."""
     if not vectors or any(v is None for v in vectors):
         return None
-    return np.vstack([normalised(v) for v in vectors])
+    return np.vstack([centred(v, kind) for v in vectors])
 
 
 def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -> list[Scored]:
@@ -118,7 +122,7 @@ def fuse(engine: Matcher, query_vector: np.ndarray | None, pool: list[Scored]) -
     if not pool:
         return pool
     s, entries = engine.settings, engine.entries
-    values, closest, ready = _scores(engine, np.array([item.index for item in pool]), normalised(query_vector))
+    values, closest, ready = _scores(engine, np.array([item.index for item in pool]), centred(query_vector, "query"))
     fused = fused_scores(np.array([item.score for item in pool]), values, s)
     for item, value, unit, done in zip(pool, fused.tolist(), closest.tolist(), ready.tolist(), strict=True):
         item.fused = done
@@ -151,3 +155,21 @@ def normalised(vector) -> np.ndarray:
     array = np.asarray(vector, dtype=np.float32)
     norm = float(np.linalg.norm(array))
     return array / norm if norm > 0 else array
+
+
+def centred(vector, kind: str) -> np.ndarray:
+    """A vector with the model's mean direction for its kind removed, at unit length — so that a cosine of
+    0 means "no more alike than two typical texts", whether the texts are long or short (raw e5 cosines of
+    short texts sit higher). Vectors of another dimension (not from the model) are only normalised."""
+    array = np.asarray(vector, dtype=np.float32)
+    mean = _centres().get(kind)
+    return normalised(array - mean if mean is not None and mean.shape == array.shape else array)
+
+
+@cache
+def _centres() -> dict[str, np.ndarray]:
+    """The model's mean query and passage vectors, measured on the dev corpus (matching/README.md)."""
+    if not CENTRES.exists():
+        return {}
+    with np.load(CENTRES) as stored:
+        return {kind: stored[kind].astype(np.float32) for kind in ("query", "passage")}

@@ -21,7 +21,7 @@ from matching.settings import Settings
 from matching.text import telling
 from matching.topk import Scored, Search
 
-ENGINE_VERSION = "jiebang-match-1"
+ENGINE_VERSION = "jiebang-match-2"
 CAPACITY_RULES = ("ignore", "mark", "exclude")
 QUERY_CACHE = 4096  # analysed queries kept per engine
 Sources = tuple[dict, dict]  # per channel, each encoder's term ids → the channel's (see Channel.add_encoded)

@@ -16,7 +16,7 @@ from matching.records import Candidate
 from matching.semantic import SemanticModel
 from matching.settings import Settings
 
-FORMAT = 4  # 4: memory-mapped, candidate fields as flat text (3 kept them in the JSON)
+FORMAT = 5  # 5: embeddings stored centred (matching/dense.py); 4: memory-mapped, fields as flat text
 SEPARATOR = "\x1f"  # unit separator: never in analysed text
 TEXT_FIELDS = ("id", "kind", "name", "region", "org")
 

@@ -83,7 +83,8 @@ class QuerySet:
         self.region = np.array([q.region for q in self.queries], dtype=object)
         with_vector = [i for i, q in enumerate(self.queries) if q.vector is not None]
         self.with_vector = np.array(with_vector, dtype=np.int64)  # rows that can be fused (matching/dense.py)
-        self.vectors = dense.unit_vectors([self.queries[i].vector for i in with_vector])  # None when there are none
+        # centred rows of those queries' vectors, None when there are none
+        self.vectors = dense.unit_vectors([self.queries[i].vector for i in with_vector], "query")
 
     def __len__(self) -> int:
         return len(self.queries)

@@ -37,12 +37,13 @@ class Settings:
     band_fair: float = 0.10
     band_strong: float = 0.20
     # Document embeddings fused at rank time (matching/dense.py), measured on the topic-level dev set by
-    # `make eval-embeddings`: the lexical best dense_pool re-scored as 0.6 × lexical + 0.4 × semantic, semantic
-    # being the embedding score rescaled from dense_floor (≈ the median unrelated pair) to dense_ceiling.
+    # `make eval-embeddings`: the lexical best dense_pool re-scored as 0.7 × lexical + 0.3 × semantic, semantic
+    # being the embedding score of centred vectors (0: no more alike than two typical texts, long or short)
+    # rescaled from dense_floor to dense_ceiling (≈ the 90th percentile of same-discipline pairs).
     # fused_fair / fused_strong are the fused values calibrated to the bands above (same shares relevant).
-    dense_share: float = 0.4
-    dense_floor: float = 0.82
-    dense_ceiling: float = 0.92
+    dense_share: float = 0.3
+    dense_floor: float = 0.0
+    dense_ceiling: float = 0.35
     dense_pool: int = 200
     fused_fair: float = 0.25
     fused_strong: float = 0.40

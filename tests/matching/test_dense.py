@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from matching import Candidate, Document, Matcher, Query, Settings, persist
-from matching.dense import on_band_scale, semantic_share
+from matching.dense import CENTRES, normalised, on_band_scale, semantic_share
 from matching.reverse import QuerySet
 
 NEAR, FAR = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
@@ -121,3 +121,54 @@ def test_the_other_direction_fuses_the_same_way():
     assert compared.count(True) >= 6 and compared.count(False) >= 2
     plain = person("plain", TEXT)  # not embedded: the lexical scores of the same index
     assert all("topic" not in {r.kind for r in h.reasons} for h in QuerySet(engine, queries).rank(plain, k=0))
+
+
+def model_vectors(rng, kind: str, count: int, spread: float = 0.3) -> list[np.ndarray]:
+    """Vectors shaped like the model's: its mean direction of the kind, plus a smaller random part."""
+    mean = centres()[kind]
+    return [mean + spread * float(np.linalg.norm(mean)) * rng.normal(size=len(mean)) / np.sqrt(len(mean))
+            for _ in range(count)]
+
+
+def centres() -> dict[str, np.ndarray]:
+    with np.load(CENTRES) as stored:
+        return {kind: stored[kind] for kind in ("query", "passage")}
+
+
+def test_model_vectors_are_compared_without_the_models_mean_direction():
+    """Raw cosines of the model's vectors are high for any pair (short texts' higher still); the fused score
+    counts only what a pair shares beyond the mean: a candidate whose vector is the mean plus a direction the
+    query lacks gets no meaning share, one sharing the query's own direction gets the whole of it."""
+    s, mean_q, mean_p = Settings(), *centres().values()
+    own, other = np.zeros(len(mean_q)), np.zeros(len(mean_q))
+    own[0], other[1] = 1.0, 1.0
+    scale = float(np.linalg.norm(mean_p))
+    query = dataclasses.replace(QUERY, vector=mean_q + 0.5 * float(np.linalg.norm(mean_q)) * own)
+    crowd = [person("near", TEXT, mean_p + 0.5 * scale * own), person("far", TEXT, mean_p + 0.5 * scale * other),
+             *[person(f"f{i}", f"齿轮磨削误差补偿{i}", mean_p) for i in range(5)]]
+    assert float(normalised(crowd[1].vector) @ normalised(query.vector)) > 0.7  # alike before centring
+    lexical = Matcher().fit([dataclasses.replace(c, vector=None) for c in crowd]).rank(query, k=0)
+    fused = {h.candidate_id: h.score for h in Matcher().fit(crowd).rank(query, k=0)}
+    words = {h.candidate_id: h.score for h in lexical}
+    assert fused["far"] == pytest.approx(on_band_scale((1 - s.dense_share) * words["far"], s), abs=1e-6)
+    assert fused["near"] == pytest.approx(on_band_scale((1 - s.dense_share) * words["near"] + s.dense_share, s),
+                                          abs=1e-6)
+
+
+def test_the_other_direction_centres_model_vectors_the_same_way():
+    rng = np.random.default_rng(11)
+    texts = ["锂电池低温电解液", "锂电池正极材料", "电解液添加剂", "低温析锂检测", "光伏组件热斑巡检"]
+    crowd = [person(f"c{i}", text, vector) for i, (text, vector) in
+             enumerate(zip(texts, model_vectors(rng, "passage", len(texts)), strict=True))]
+    engine = Matcher().fit(crowd)
+    queries = [Query(f"q{i}", title=text, text="低温", vector=vector) for i, (text, vector) in
+               enumerate(zip(texts[:3], model_vectors(rng, "query", 3), strict=True))]
+    compared = 0
+    for candidate in crowd:
+        for hit in QuerySet(engine, queries).rank(candidate, k=0):
+            query = next(q for q in queries if q.id == hit.query_id)
+            forwards = engine.rank(query, k=0, only=[candidate.id])[0]
+            assert hit.score == pytest.approx(forwards.score, abs=1.5e-6)
+            assert "topic" in {r.kind for r in hit.reasons}
+            compared += 1
+    assert compared >= 8
