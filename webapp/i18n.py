@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, request, session
@@ -269,7 +270,13 @@ def score(value: float | None) -> Markup:
         return Markup("")
     strength = band(value, BAND_SETTINGS)
     return Markup('<b>{}</b><small>/100</small> <span class="band {}">{}</span>').format(
-        f"{value * 100:.0f}", strength, label("band", strength))
+        points(value), strength, label("band", strength))
+
+
+def points(value: float) -> int:
+    """A score out of 100, cut (not rounded) so the number agrees with its band: 0.0996 is 9, weak, not a
+    10 labelled weak. (The rounding to 1e-6 first keeps 0.29 at 29, not 28.999….)"""
+    return math.floor(round(value * 100, 6))
 
 
 def china_time(moment: dt.datetime | None) -> Markup:
@@ -340,6 +347,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, choices=choices, reason=reason, get_locale=get_locale, score=score,
                                  band=lambda value: band(value, BAND_SETTINGS))
     app.jinja_env.filters["china_time"] = china_time
+    app.jinja_env.filters["points"] = points
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["figure"] = figure

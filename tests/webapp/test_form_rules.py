@@ -144,6 +144,20 @@ def test_amounts_read_as_their_readers_expect(app):
     assert (figure(8_220_000), figure(0.8333), figure("天津")) == ("8,220,000", "0.83", "天津")
 
 
+def test_a_shown_score_agrees_with_its_band(app):
+    """Scores are cut to whole points, so a number never contradicts its band at an edge (0.0996 reads 9, weak)."""
+    from matching import Settings
+    from webapp.i18n import points, score
+
+    s = Settings()
+    with app.test_request_context("/?lang=zh"):
+        cases = ((s.band_fair - 0.0004, "9", "weak"), (s.band_fair, "10", "fair"), (0.1999996, "19", "fair"),
+                 (s.band_strong, "20", "strong"), (0.29, "29", "strong"), (1.0, "100", "strong"))
+        for value, shown, strength in cases:
+            assert f"<b>{shown}</b>" in score(value) and f'class="band {strength}"' in score(value)
+    assert [points(v) for v in (0.0, 0.57, 0.999999)] == [0, 57, 99]
+
+
 def test_a_price_far_above_the_reward_is_flagged(world):
     """A bid at more than twice the reward is taken, but the solver is warned and the enterprise sees it flagged."""
     cid = world.challenge("published")
