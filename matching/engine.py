@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -279,8 +280,8 @@ class Matcher:
     def explaining(self, terms: Iterable[str], limit: int = 6) -> list[str]:
         """The first `limit` terms that tell a reader something (text.telling, and not too common here)."""
         s = self.settings
-        return [t for t in terms if telling(t) and not self.words.common(t, s.reason_max_share,
-                                                                          s.reason_min_units)][:limit]
+        found = (t for t in terms if telling(t) and not self.words.common(t, s.reason_max_share, s.reason_min_units))
+        return list(islice(found, limit))  # stop at the limit: a best unit shares dozens of terms
 
     def embeddings(self) -> np.ndarray:
         """The semantic vectors of all units, one row each."""
