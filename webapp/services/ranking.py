@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, union_all
 from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
@@ -214,11 +214,7 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
         bids = bids.where(col(Profile.id).in_(profile_ids))
         members = members.where(col(BidMember.profile_id).in_(profile_ids))
         dispatches = dispatches.where(col(Dispatch.commissioner_profile_id).in_(profile_ids))
-    for profile_id in session.exec(bids):
-        loads[profile_id] += 1
-    for profile_id in session.exec(members):
-        loads[profile_id] += 1
-    for profile_id in session.exec(dispatches):
+    for profile_id in session.execute(union_all(bids, members, dispatches)).scalars():  # one round trip
         loads[profile_id] += 1
     return loads
 
