@@ -9,9 +9,10 @@ from functools import wraps
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
-from sqlmodel import select
+from sqlmodel import func, select
 
 from models.accounts import ApiToken, Membership, Organisation, OrgStatus, Role, User, UserRole
+from models.notifications import Notification
 from webapp import db
 from webapp.services import throttle
 from webapp.services.errors import PermissionDenied
@@ -35,6 +36,7 @@ class Account(UserMixin):
     org_admin: bool = False
     membership: str = "active"
     session_generation: int = 0
+    unread: int | None = None  # unread notifications when loaded with the account (pages), else None
 
     def get_id(self) -> str:
         """Flask-Login's identifier."""
@@ -73,20 +75,22 @@ class Visitor(AnonymousUserMixin):
 
 def load_account(user_id: int) -> Account | None:
     """Load an active user with their roles."""
+    unread = select(func.count()).select_from(Notification).where(  # every page shows it: same round trip
+        Notification.user_id == user_id, Notification.read_at == None).scalar_subquery()  # noqa: E711
     rows = db.session().exec(  # one round trip on every request: the user, each role, the organisation's status
-        select(User, UserRole.role, Organisation.status).where(User.id == user_id)
+        select(User, UserRole.role, Organisation.status, unread).where(User.id == user_id)
         .outerjoin(UserRole, UserRole.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)).all()
     if not rows or not rows[0][0].active:
         return None
-    user, org_status = rows[0][0], rows[0][2]
-    roles = [role for _user, role, _status in rows if role is not None]
+    user, org_status, unread_count = rows[0][0], rows[0][2], rows[0][3]
+    roles = [role for _user, role, _status, _unread in rows if role is not None]
     active = user.membership == Membership.ACTIVE
     return Account(user.id, user.email, user.name, user.organisation_id if active else NO_ORGANISATION,
                    frozenset(str(getattr(r, "value", r)) for r in roles),
                    org_verified=org_status == OrgStatus.VERIFIED,
                    org_admin=active and user.org_admin, membership=user.membership.value,
-                   session_generation=user.session_generation)
+                   session_generation=user.session_generation, unread=int(unread_count))
 
 
 def start_session(account: Account) -> None:
