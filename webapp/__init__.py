@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from webapp import auth, cli, db, errors, headers, i18n, routing, storage
+from webapp import auth, cli, db, errors, headers, i18n, navigation, routing, storage
 from webapp.api import init_app as init_api
 from webapp.blueprints import register_blueprints
 from webapp.config import load_config
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    navigation.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     register_blueprints(app)

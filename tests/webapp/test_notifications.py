@@ -103,3 +103,20 @@ def test_an_invited_solver_declines_and_is_not_proposed_again(world):
     ranked = world.api("manager", "GET", f"/challenges/{cid}/candidates").json["items"]
     assert expert not in [i["profile_id"] for i in ranked]
     assert world.api("solver", "POST", f"/challenges/{cid}/invitation/decline", {}).status_code == 404
+
+
+def test_each_reader_sees_the_navigation_of_their_own_roles_and_language(world):
+    """The navigation is rendered once per kind of reader (webapp/navigation.py): readers with other roles,
+    another language or no account never get someone else's links."""
+    links = {"owner": "/challenges/new", "solver": "/bids/mine", "government": "/government/"}
+    pages = {nick: world.login(nick).get("/").get_data(as_text=True) for nick in links}
+    for nick, page in pages.items():
+        nav = page[page.index("<nav>"):page.index("</nav>")]
+        for other, link in links.items():
+            assert (f'href="{link}' in nav) == (other == nick), (nick, link)
+    english = world.login("solver")
+    english.get("/lang/en")
+    nav = english.get("/").get_data(as_text=True)
+    assert ">My bids<" in nav and ">我的揭榜<" in pages["solver"]
+    visitor = world.app.test_client().get("/").get_data(as_text=True)
+    assert "/bids/mine" not in visitor and "/challenges/new" not in visitor
