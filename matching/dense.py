@@ -8,7 +8,8 @@ is ranked lexically, and marked so, until the vector arrives.
 Fusion (measured on the topic-level dev set, matching/README.md): the lexical ranking's best `dense_pool`
 candidates are re-scored as `(1 − dense_share) × lexical + dense_share × semantic`, where semantic is the
 candidate's embedding score (0.7 × best document's cosine + 0.3 × the mean of its best three, as the
-lexical side aggregates) rescaled so that `dense_floor` (a typical unrelated pair) is 0 and
+lexical side aggregates) between centred vectors (`centred`: the model's mean direction removed, so a
+typical pair is near 0 whether its texts are long or short) rescaled so that `dense_floor` is 0 and
 `dense_ceiling` is 1. The fused value is then put on the lexical score's scale by a monotone piecewise
 linear map whose knots are the fused scores calibrated to the same strength bands (`fused_fair` →
 `band_fair`, `fused_strong` → `band_strong`), so a score of 20/100 means "strong" whichever way it was
