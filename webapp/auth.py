@@ -9,12 +9,11 @@ from functools import wraps
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
-from sqlmodel import func, select
+from sqlmodel import select
 
 from models.accounts import ApiToken, Membership, Organisation, OrgStatus, Role, User, UserRole
-from models.notifications import Notification
 from webapp import db
-from webapp.services import throttle
+from webapp.services import notifications, throttle
 from webapp.services.errors import PermissionDenied
 
 GENERATION = "_generation"
@@ -36,7 +35,7 @@ class Account(UserMixin):
     org_admin: bool = False
     membership: str = "active"
     session_generation: int = 0
-    unread: int | None = None  # unread notifications when loaded with the account (pages), else None
+    unread: int = 0  # unread notifications, counted when the account is loaded
 
     def get_id(self) -> str:
         """Flask-Login's identifier."""
@@ -75,8 +74,7 @@ class Visitor(AnonymousUserMixin):
 
 def load_account(user_id: int) -> Account | None:
     """Load an active user with their roles."""
-    unread = select(func.count()).select_from(Notification).where(  # every page shows it: same round trip
-        Notification.user_id == user_id, Notification.read_at == None).scalar_subquery()  # noqa: E711
+    unread = notifications.unread_query(user_id).scalar_subquery()  # every page shows it: same round trip
     rows = db.session().exec(  # one round trip on every request: the user, each role, the organisation's status
         select(User, UserRole.role, Organisation.status, unread).where(User.id == user_id)
         .outerjoin(UserRole, UserRole.user_id == User.id)

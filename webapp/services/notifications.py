@@ -154,10 +154,15 @@ def inbox(session: Session, user_id: int, limit: int = 100) -> list[Notification
                              .order_by(col(Notification.id).desc()).limit(limit)))
 
 
+def unread_query(user_id: int):
+    """The statement counting the notifications the user has not read."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at == None)  # noqa: E711
+
+
 def unread_count(session: Session, user_id: int) -> int:
     """How many notifications the user has not read."""
-    return session.exec(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at == None)).one()  # noqa: E711
+    return session.exec(unread_query(user_id)).one()
 
 
 def mark_all_read(session: Session, user_id: int) -> None:
