@@ -22,7 +22,7 @@ def warm(app: Flask) -> None:
     try:
         with app.test_request_context("/"):
             session = db.session()
-            ranking.published(session, ranking.engine(session))
+            ranking.published(session)
             ranking.engine(session, "achievements")
             single_han_nouns()  # the reasons' rule reads jieba's dictionary once (0.4 s)
             session.rollback()

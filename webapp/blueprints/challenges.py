@@ -57,6 +57,8 @@ def browse():
                                args=args)
 
     # The results are the same for every visitor: kept per worker until a challenge changes.
+    if search.q.strip():
+        ranking.read_reverse_stamps(session)  # a search ranks the published challenges
     key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session),
            ranking.engine(session).stamp if search.q.strip() else None)  # the engine ranks a search
     results = Markup("") if errors else fragments().get(key, render)  # a bad filter finds nothing, and says why

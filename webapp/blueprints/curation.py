@@ -26,12 +26,13 @@ def candidates(challenge_id: int):
     session = db.session()
     challenge = curation.curated_challenge(session, current_user, challenge_id)  # held: the ranking reuses it
     rows = curation.ranked_candidates(session, current_user, challenge_id, kind)
+    meaning_pending = ranking.meaning_pending(session, challenge)  # before the commit: read with the ranking
     db.commit()
     records = track.of_solvers(session, [r.profile.user_id for r in rows]) if kind == ProfileKind.SOLVER else {}
     return render_template("curation/candidates.html", challenge=challenge, rows=rows, kind=kind.value,
                            records=records, can_decide=current_user.has(*curation.CURATORS),
                            owner=is_owner(current_user, challenge), reject_reasons=list(RejectReason),
-                           meaning_pending=ranking.meaning_pending(session, challenge))
+                           meaning_pending=meaning_pending)
 
 
 @bp.route("/challenges/<int:challenge_id>/diagnosis")

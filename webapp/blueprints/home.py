@@ -10,9 +10,11 @@ from sqlmodel import col, select
 from models.challenges import Bid, Challenge, ChallengeStatus
 from models.profiles import Achievement, Profile
 from webapp import db
+from webapp.fragments import fragments
 from webapp.i18n import LANGUAGES
-from webapp.services import curation
+from webapp.services import curation, stamps
 from webapp.services.public import NAMED_AFTER_AWARD
+from webapp.services.ranking import REVERSE_STAMPS
 from webapp.services.workbench import workbench
 
 bp = Blueprint("home", __name__)
@@ -22,6 +24,18 @@ bp = Blueprint("home", __name__)
 def index():
     """Show what the platform holds and what the signed-in user can do next."""
     session_ = db.session()
+    stamps.read(session_, *FIGURES_STAMPS, *(REVERSE_STAMPS if _is_solver() else ()))  # one round trip
+    figures = fragments().value(("home figures", *stamps.read(session_, *FIGURES_STAMPS)), lambda: _figures(session_))
+    for_you = curation.challenges_for(session_, current_user) if _is_solver() else []
+    work = workbench(session_, current_user) if current_user.is_authenticated else []
+    return render_template("index.html", figures=figures, user=current_user, for_you=for_you, work=work)
+
+
+FIGURES_STAMPS = ("published", "profiles", "achievements", "bids")  # every figure moves one of these
+
+
+def _figures(session) -> dict[str, int]:
+    """What the platform holds, in one round trip (kept per worker until one of FIGURES_STAMPS moves)."""
     counts = {
         "published": select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED),
         "awarded": select(func.count()).select_from(Challenge).where(col(Challenge.status).in_(NAMED_AFTER_AWARD)),
@@ -29,12 +43,12 @@ def index():
         "profiles": select(func.count()).select_from(Profile),
         "achievements": select(func.count()).select_from(Achievement),
     }
-    row = session_.exec(select(*(count.scalar_subquery() for count in counts.values()))).one()  # one round trip
-    figures = dict(zip(counts, row, strict=True))
-    for_you = curation.challenges_for(session_, current_user) if current_user.is_authenticated and \
-        current_user.has("solver") else []
-    work = workbench(session_, current_user) if current_user.is_authenticated else []
-    return render_template("index.html", figures=figures, user=current_user, for_you=for_you, work=work)
+    row = session.exec(select(*(count.scalar_subquery() for count in counts.values()))).one()
+    return dict(zip(counts, row, strict=True))
+
+
+def _is_solver() -> bool:
+    return current_user.is_authenticated and current_user.has("solver")
 
 
 @bp.route("/lang/<code>")

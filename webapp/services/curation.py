@@ -295,8 +295,7 @@ def _published_for(session: Session, candidate, owner: Profile, k: int):
     leaving out the owner's own organisation's and conflicted enterprises' challenges."""
     avoid = conflicts.organisations_in_conflict_with(session, owner.id) | {owner.organisation_id}
     candidate = replace(candidate, conflicts=tuple(str(o) for o in avoid))
-    engine = ranking.engine(session)
-    hits = [h for h in ranking.published(session, engine).rank(candidate, k=k) if h.score >= FOR_YOU_MIN_SCORE]
+    hits = [h for h in ranking.published(session).rank(candidate, k=k) if h.score >= FOR_YOU_MIN_SCORE]
     rows = {c.id: c for c in session.exec(select(Challenge).where(
         col(Challenge.id).in_([int(h.query_id) for h in hits])))}
     return [(rows[int(h.query_id)], h) for h in hits if int(h.query_id) in rows]

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import event, func, insert, inspect, update
+from sqlalchemy import and_, event, insert, inspect, or_, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
@@ -132,19 +132,33 @@ def vectors(session: Session, subject: Subject, rows: Iterable[Row],
     return _current(session, subject, {row.id: digest_of(row) for row in rows}, everything)
 
 
+def vectors_by_subject(session: Session, rows: dict[Subject, Iterable[Row]],
+                       everything: bool = False) -> dict[Subject, dict[int, np.ndarray]]:
+    """vectors() of several subjects in one round trip."""
+    return _current_many(session, {subject: {row.id: digest_of(row) for row in of} for subject, of in rows.items()},
+                         everything)
+
+
 def _current(session: Session, subject: Subject, digests: dict, everything: bool) -> dict[int, np.ndarray]:
     """The stored vectors whose digest is the one given for their id (the text as it is now)."""
-    statement = select(Embedding.subject_id, Embedding.digest, Embedding.vector).where(Embedding.subject == subject)
-    if not everything and len(digests) <= 1000:  # beyond, one pass over all beats a long IN list
-        statement = statement.where(col(Embedding.subject_id).in_(list(digests)))
-    return {subject_id: np.frombuffer(vector, dtype=np.float32) for subject_id, digest, vector
-            in session.exec(statement) if digests.get(subject_id) == digest}
+    return _current_many(session, {subject: digests}, everything)[subject]
 
 
-def stamp(session: Session, subject: Subject) -> tuple:
-    """How many vectors of a subject there are and when the newest was computed (a cache key)."""
-    return tuple(session.exec(select(func.count(), func.max(Embedding.computed_at))
-                              .where(Embedding.subject == subject)).one())
+def _current_many(session: Session, digests: dict[Subject, dict], everything: bool) -> dict[Subject, dict]:
+    """_current of several subjects, read in one statement."""
+    wanted = []
+    for subject, of in digests.items():
+        condition = Embedding.subject == subject
+        if not everything and len(of) <= 1000:  # beyond, one pass over all beats a long IN list
+            condition = and_(condition, col(Embedding.subject_id).in_(list(of)))
+        wanted.append(condition)
+    found: dict[Subject, dict] = {subject: {} for subject in digests}
+    statement = select(Embedding.subject, Embedding.subject_id, Embedding.digest, Embedding.vector).where(
+        or_(*wanted))
+    for subject, subject_id, digest, vector in session.exec(statement):
+        if digests[subject].get(subject_id) == digest:
+            found[subject][subject_id] = np.frombuffer(vector, dtype=np.float32)
+    return found
 
 
 def with_query_vectors(session: Session, queries: list[Query]) -> list[Query]:
@@ -156,11 +170,18 @@ def with_query_vectors(session: Session, queries: list[Query]) -> list[Query]:
 
 
 def challenge_vector(challenge: Challenge) -> np.ndarray | None:
-    """A challenge's current vector, if its job has run since the text last changed."""
+    """A challenge's current vector, if its job has run since the text last changed (read once per
+    transaction and text: a page that ranks and then says whether the meaning was used asks twice)."""
     session = object_session(challenge)
     if session is None or challenge.id is None:
         return None
-    return vectors(session, Subject.CHALLENGE, [challenge]).get(challenge.id)  # type: ignore[arg-type]
+    memo = inspect(challenge).info
+    key = (digest_of(challenge), session.get_transaction())
+    if memo.get("vector.key") != key:
+        found = _current(session, Subject.CHALLENGE, {challenge.id: key[0]}, everything=False)
+        memo["vector"] = found.get(challenge.id)
+        memo["vector.key"] = (key[0], session.get_transaction())  # the read began the transaction if none was
+    return memo["vector"]
 
 
 def embed_missing(session: Session, progress=None) -> tuple[int, float]:

@@ -1,8 +1,8 @@
 """The only bridge between rows and the matching engine: profiles → candidates, challenges → queries.
 
 Each worker process keeps one engine per app and refreshes it when the profiles' version stamp in the
-database changes (count and newest update), so an edit in one worker reaches every worker's ranking on its
-next request. A worker starts from the index `flask reindex` saved, when there is a usable one
+database changes (last id and newest update; services/stamps.py), so an edit in one worker reaches every
+worker's ranking on its next request. A worker starts from the index `flask reindex` saved, when there is a usable one
 (saved_index.py), instead of fitting every row.
 """
 
@@ -13,18 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, or_, union_all
+from sqlalchemy import or_, union_all
 from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
 from matching.reverse import QuerySet
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.dispatch import Dispatch, is_live
-from models.embeddings import Embedding
+from models.embeddings import Embedding, Subject
 from models.profiles import Achievement, Profile
 from models.profiles import Document as ProfileDocument
 from models.teams import BidMember, MemberStatus
-from webapp.services import embeddings, saved_index
+from webapp.services import embeddings, saved_index, stamps
 
 _lock = threading.Lock()
 
@@ -38,24 +38,16 @@ class EngineState:
     newest: object = None
 
 
-def count_and_newest(session: Session, counted, newest) -> tuple:
-    """A version stamp in one round trip: a count and the newest value of an indexed column, each a
-    subquery of its own (together in one SELECT neither could read just its index)."""
-    row = session.exec(select(counted.scalar_subquery(), select(func.max(newest)).scalar_subquery())).one()
-    return tuple(row)
-
-
 def profiles_stamp(session: Session) -> tuple:
-    """The profiles' version in the database: how many, and the newest change."""
-    return count_and_newest(session, select(func.count()).select_from(Profile), Profile.updated_at)
+    """The profiles' version in the database: the last id and the newest change (profiles are never deleted)."""
+    return stamps.one(session, "profiles")
 
 
 def achievements_stamp(session: Session) -> tuple:
-    """The achievements' version in the database: how many, and the newest addition or vector (achievements are
-    never edited, but their vectors arrive after them)."""
-    count, newest = count_and_newest(session, select(func.count()).select_from(Achievement), Achievement.created_at)
-    vector = embeddings.stamp(session, embeddings.Subject.ACHIEVEMENT)[1]
-    return count, max((t for t in (newest, vector) if t is not None), default=None)
+    """The achievements' version in the database: the last id and the newest addition or vector (achievements
+    are never edited, but their vectors arrive after them)."""
+    (last, newest), (_count, vector) = stamps.read(session, "achievements", f"vectors.{Subject.ACHIEVEMENT}")
+    return last, max((t for t in (newest, vector) if t is not None), default=None)
 
 
 Vectors = tuple[dict[int, object], dict[int, object]]  # profile id → vector, document id → vector
@@ -77,8 +69,9 @@ def candidate_of(profile: Profile, documents: list[ProfileDocument], load: int,
 def vectors_of(session: Session, profiles: list[Profile], documents: list[ProfileDocument],
                everything: bool = False) -> Vectors:
     """The current embeddings of profiles and their documents."""
-    return (embeddings.vectors(session, embeddings.Subject.PROFILE, profiles, everything),
-            embeddings.vectors(session, embeddings.Subject.DOCUMENT, documents, everything))
+    found = embeddings.vectors_by_subject(session, {Subject.PROFILE: profiles, Subject.DOCUMENT: documents},
+                                          everything)
+    return found[Subject.PROFILE], found[Subject.DOCUMENT]
 
 
 def query_of(challenge: Challenge, conflicts: tuple[str, ...] = ()) -> Query:
@@ -117,8 +110,15 @@ def meaning_pending(session: Session, challenge: Challenge) -> bool:
 
 def challenges_stamp(session: Session) -> tuple:
     """The challenges' version: how many are published, and the newest change to any challenge."""
-    published = select(func.count()).select_from(Challenge).where(Challenge.status == ChallengeStatus.PUBLISHED)
-    return count_and_newest(session, published, Challenge.updated_at)
+    return stamps.one(session, "published")
+
+
+REVERSE_STAMPS = ("profiles", "published", f"vectors.{Subject.CHALLENGE}")  # what published() checks
+
+
+def read_reverse_stamps(session: Session) -> None:
+    """Read what published() checks in one round trip, for a page that is about to rank published challenges."""
+    stamps.read(session, *REVERSE_STAMPS)
 
 
 @dataclass
@@ -129,13 +129,14 @@ class PublishedState:
     key: tuple = ()
 
 
-def published(session: Session, engine_: Matcher) -> QuerySet:
-    """The published challenges ready to rank for any solver or achievement by `engine_` (the reverse
-    direction). Kept per worker until a challenge changes or the engine does; a rebuild reads the challenges'
-    matching fields only, not the rows."""
+def published(session: Session) -> QuerySet:
+    """The published challenges ready to rank for any solver or achievement by the profiles' engine (the
+    reverse direction). Kept per worker until a challenge changes or the engine does (the stamps of both are
+    read in one round trip); a rebuild reads the challenges' matching fields only, not the rows."""
+    read_reverse_stamps(session)
+    engine_ = engine(session)
     state: PublishedState = current_app.extensions.setdefault("ranking.published", PublishedState())
-    key = (id(engine_), engine_.stamp, challenges_stamp(session),
-           embeddings.stamp(session, embeddings.Subject.CHALLENGE))
+    key = (id(engine_), engine_.stamp, *stamps.read(session, "published", f"vectors.{Subject.CHALLENGE}"))
     if state.queries is not None and state.key == key:
         return state.queries
     columns = (Challenge.id, Challenge.title, Challenge.summary, Challenge.description, Challenge.keywords,
@@ -205,10 +206,11 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
     bids = (select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id)
             .join(Challenge, Challenge.id == Bid.challenge_id)
             .where(Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy)))
-    members = (select(BidMember.profile_id).join(Bid, Bid.id == BidMember.bid_id)
-               .join(Challenge, Challenge.id == Bid.challenge_id)
-               .where(BidMember.status == MemberStatus.CONFIRMED, Bid.status == BidStatus.ACCEPTED,
-                      col(Challenge.status).in_(busy)))
+    live = select(Bid.id).join(Challenge, Challenge.id == Bid.challenge_id).where(
+        Bid.status == BidStatus.ACCEPTED, col(Challenge.status).in_(busy))
+    # From the few team members to their bids (a join let PostgreSQL walk every bid in id order: 3 ms)
+    members = select(BidMember.profile_id).where(BidMember.status == MemberStatus.CONFIRMED,
+                                                 col(BidMember.bid_id).in_(live))
     dispatches = select(Dispatch.commissioner_profile_id).where(is_live())
     if profile_ids is not None:
         bids = bids.where(col(Profile.id).in_(profile_ids))

@@ -1,7 +1,7 @@
 """Saved matching indexes, so a gunicorn worker opens its engine in seconds instead of fitting every profile.
 
 `flask reindex` fits each corpus from the database and saves it under MATCHING_INDEX_DIR, stamped with
-the database it came from and the corpus's version stamp (count, newest change). A worker whose engine is
+the database it came from and the corpus's version stamp (last id, newest change). A worker whose engine is
 not built yet opens the saved index and applies the rows changed since; an index of another database, of
 another engine format, of a corpus that lost rows, or too far behind is ignored, and the worker fits.
 """
@@ -29,8 +29,8 @@ def path_of(corpus: str) -> Path:
 
 def stamp_text(corpus: str, stamp: tuple) -> str:
     """The stamp saved with an index: this database, the corpus, and its version stamp."""
-    count, newest = stamp
-    return json.dumps({"database": _database(), "corpus": corpus, "count": count,
+    last_id, newest = stamp
+    return json.dumps({"database": _database(), "corpus": corpus, "last_id": last_id,
                        "newest": newest.isoformat() if isinstance(newest, dt.datetime) else None})
 
 
@@ -53,7 +53,7 @@ def open_saved(corpus: str, stamp: tuple, changed_since: Callable[[dt.datetime],
     `changed_since(newest)` gives the rows changed after the saved stamp's newest change."""
     path = path_of(corpus)
     saved = _description(corpus, path)
-    if saved is None or stamp[0] < saved["count"] or not saved["newest"]:  # fewer rows: only a fit drops them
+    if saved is None or stamp[0] < saved["last_id"] or not saved["newest"]:  # another database's rows
         return None
     changed = changed_since(dt.datetime.fromisoformat(saved["newest"]))
     if len(changed) > REFIT_SHARE * max(stamp[0], 1):
@@ -78,7 +78,7 @@ def _description(corpus: str, path: Path) -> dict | None:
         current_app.logger.warning("ignoring the saved %s index %s: %s", corpus, path, exc)
         return None
     if not isinstance(saved, dict) or (saved.get("database"), saved.get("corpus")) != (_database(), corpus) \
-            or not isinstance(saved.get("count"), int):
+            or not isinstance(saved.get("last_id"), int):
         return None
     return saved
 

@@ -40,9 +40,8 @@ def relevant_challenges(session: Session, q: str) -> list[int]:
     reverse direction of 揭榜 matching), so keywords, word forms and character n-grams the engine knows count.
     A hit under RELATIVE_FLOOR of the best one shares a common word with the query (检测), not its topic: a
     specific query (缺陷检测) then finds the specific challenges, a general one (检测) every challenge about it."""
-    engine = ranking.engine(session)
     searcher = Candidate(id="search", kind="search", text=q, keywords=tuple(q.split()))
-    hits = ranking.published(session, engine).rank(searcher, k=SEARCH_DEPTH)
+    hits = ranking.published(session).rank(searcher, k=SEARCH_DEPTH)
     floor = max(SEARCH_MIN_SCORE, RELATIVE_FLOOR * hits[0].score) if hits else SEARCH_MIN_SCORE
     return [int(hit.query_id) for hit in hits if hit.score >= floor]
 

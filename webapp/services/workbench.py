@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func
+from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, col, select
 
 from models.acceptance import AcceptanceAssignment, AcceptanceReview, AcceptanceStatus
@@ -51,10 +51,28 @@ def workbench(session: Session, user: Account) -> list[Item]:
 
 
 def _count(session: Session, statement) -> int:
-    return session.exec(select(func.count()).select_from(statement.subquery())).one()
+    return _counts(session, statement)[0]
+
+
+def _counts(session: Session, *statements) -> list[int]:
+    """How many rows each statement selects, in one round trip."""
+    return list(session.execute(select(*(select(func.count()).select_from(s.subquery()).scalar_subquery()
+                                         for s in statements))).one())
+
+
+def _lists(session: Session, *lists: tuple) -> list[list[tuple[int, str]]]:
+    """Several (id, title) lists, each a (statement, order) pair, in one round trip (UNION ALL); each list in
+    its own order."""
+    branches = [statement.add_columns(literal(n).label("list"), func.row_number().over(order_by=order).label("at"))
+                for n, (statement, order) in enumerate(lists)]
+    found: list[list[tuple[int, str]]] = [[] for _ in lists]
+    for id_, title, n, _at in sorted(session.execute(union_all(*branches)).all(), key=lambda r: (r[2], r[3])):
+        found[n].append((id_, title))
+    return found
 
 
 def _enterprise(session: Session, user: Account) -> list[Item]:
+    """An enterprise's work: six counts in one round trip, the open questions, then the contracts."""
     mine = select(Challenge.id).where(Challenge.owner_id == user.id)
     questions = session.exec(select(Question.id, Challenge.id, Challenge.title).join(
         Challenge, Challenge.id == Question.challenge_id).where(
@@ -64,25 +82,27 @@ def _enterprise(session: Session, user: Account) -> list[Item]:
         Challenge, Challenge.id == Subsidy.challenge_id).where(
         Challenge.owner_id == user.id, col(Milestone.status).in_((MilestoneStatus.PENDING, MilestoneStatus.RETURNED)),
         col(Challenge.status).in_((ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)))
+    drafts, returned, bids, declined, panels, to_report = _counts(
+        session, mine.where(Challenge.status == ChallengeStatus.DRAFT),
+        mine.where(Challenge.status == ChallengeStatus.REJECTED),
+        select(Bid.id).join(Challenge, Challenge.id == Bid.challenge_id).where(
+            Challenge.owner_id == user.id, Challenge.status == ChallengeStatus.PUBLISHED,
+            col(Bid.status).in_(OPEN_BID_STATUSES)),
+        select(Invitation.id).join(Challenge, Challenge.id == Invitation.challenge_id).where(
+            Challenge.owner_id == user.id, Invitation.status == InvitationStatus.DECLINED,
+            Challenge.status == ChallengeStatus.PUBLISHED),
+        select(Review.id).join(Challenge, Challenge.id == Review.challenge_id).where(
+            Challenge.owner_id == user.id, Review.status == ReviewStatus.PROPOSED),
+        milestones)
     return [
-        Item(_("Drafts to finish and submit"), _count(session, mine.where(
-            Challenge.status == ChallengeStatus.DRAFT)), "/challenges/mine"),
-        Item(_("Challenges returned by the reviewer"), _count(session, mine.where(
-            Challenge.status == ChallengeStatus.REJECTED)), "/challenges/mine"),
-        Item(_("Open bids to review"), _count(session, select(Bid.id).join(Challenge, Challenge.id == Bid.challenge_id)
-                                               .where(Challenge.owner_id == user.id,
-                                                      Challenge.status == ChallengeStatus.PUBLISHED,
-                                                      col(Bid.status).in_(OPEN_BID_STATUSES))), "/challenges/mine"),
+        Item(_("Drafts to finish and submit"), drafts, "/challenges/mine"),
+        Item(_("Challenges returned by the reviewer"), returned, "/challenges/mine"),
+        Item(_("Open bids to review"), bids, "/challenges/mine"),
         Item(_("Questions to answer"), len(questions), "/challenges/mine",
              [(title, f"/challenges/{cid}#question-{qid}") for qid, cid, title in questions[:5]]),
-        Item(_("Invitations to bid that solvers declined"), _count(session, select(Invitation.id).join(
-            Challenge, Challenge.id == Invitation.challenge_id).where(
-            Challenge.owner_id == user.id, Invitation.status == InvitationStatus.DECLINED,
-            Challenge.status == ChallengeStatus.PUBLISHED)), "/challenges/mine"),
-        Item(_("Review panels to confirm"), _count(session, select(Review.id).join(
-            Challenge, Challenge.id == Review.challenge_id).where(
-            Challenge.owner_id == user.id, Review.status == ReviewStatus.PROPOSED)), "/challenges/mine"),
-        Item(_("Milestones to report"), _count(session, milestones), "/challenges/mine"),
+        Item(_("Invitations to bid that solvers declined"), declined, "/challenges/mine"),
+        Item(_("Review panels to confirm"), panels, "/challenges/mine"),
+        Item(_("Milestones to report"), to_report, "/challenges/mine"),
         *_enterprise_contracts(session, user),
     ]
 
@@ -121,9 +141,8 @@ def _to_conclude(session: Session, user: Account) -> Item:
                 [(t, f"/contracts/{c}#acceptance") for c, t in ready[:5]], key="conclude")
 
 
-def _solver_contracts(session: Session, user: Account) -> list[Item]:
+def _solver_contracts(session: Session, user: Account, proposed: list[tuple[int, str]]) -> list[Item]:
     """Terms to confirm, and milestones of confirmed contracts to deliver (the next one of each contract)."""
-    proposed = _contracts(session, (Contract.solver_id == user.id, Contract.status == ContractStatus.PROPOSED))
     open_items = session.exec(_with_deliverables(select(Contract.id, Challenge.title, Deliverable)).where(
         Contract.solver_id == user.id, Contract.status == ContractStatus.CONFIRMED,
         Deliverable.status != DeliverableStatus.ACCEPTED).order_by(col(Deliverable.position))).all()
@@ -150,39 +169,54 @@ def _with_deliverables(statement):
 
 
 def _contracts(session: Session, where: tuple) -> list[tuple[int, str]]:
-    return list(session.exec(select(Contract.id, Challenge.title).join(
-        Challenge, Challenge.id == Contract.challenge_id).where(*where).order_by(col(Contract.updated_at))).all())
+    return _lists(session, _contracts_list(where))[0]
+
+
+def _contracts_list(where: tuple) -> tuple:
+    return select(Contract.id, Challenge.title).join(Challenge, Challenge.id == Contract.challenge_id).where(
+        *where), col(Contract.updated_at)
 
 
 def _solver(session: Session, user: Account) -> list[Item]:
-    profile = session.exec(select(Profile.id).where(Profile.user_id == user.id)).first() or 0
-    invited = session.exec(select(Challenge.id, Challenge.title).join(
-        Invitation, Invitation.challenge_id == Challenge.id).where(
-        Invitation.profile_id == profile, Invitation.status == InvitationStatus.INVITED,
-        Challenge.status == ChallengeStatus.PUBLISHED)).all()
-    by_status = dict(session.exec(select(Bid.status, func.count()).where(Bid.solver_id == user.id)
-                                  .group_by(Bid.status)).all())
+    """A solver's work: four counts in one round trip, three short lists in another, then the milestones."""
+    profile = select(Profile.id).where(Profile.user_id == user.id)
     team = select(BidMember.id).join(Bid, Bid.id == BidMember.bid_id).where(
         BidMember.user_id == user.id, BidMember.status == MemberStatus.INVITED, col(Bid.status).in_(OPEN_BID_STATUSES))
+    bids = select(Bid.id).where(Bid.solver_id == user.id)
+    team, open_bids, accepted, waiting = _counts(
+        session, team, bids.where(col(Bid.status).in_(OPEN_BID_STATUSES)), bids.where(Bid.status == BidStatus.ACCEPTED),
+        _reviews_waiting(user))
+    invited, proposed, seats = _lists(session, (select(Challenge.id, Challenge.title).join(
+        Invitation, Invitation.challenge_id == Challenge.id).where(
+        col(Invitation.profile_id).in_(profile), Invitation.status == InvitationStatus.INVITED,
+        Challenge.status == ChallengeStatus.PUBLISHED), col(Invitation.id)),
+        _contracts_list((Contract.solver_id == user.id, Contract.status == ContractStatus.PROPOSED)), _seats(user))
     return [
         Item(_("Invitations to bid"), len(invited), "/bids/mine", [(t, f"/challenges/{c}") for c, t in invited[:5]]),
-        Item(_("Team bids to confirm"), _count(session, team), "/bids/mine#teams"),
-        Item(_("My open bids"), sum(by_status.get(s, 0) for s in OPEN_BID_STATUSES), "/bids/mine"),
-        Item(_("My accepted bids"), by_status.get(BidStatus.ACCEPTED, 0), "/bids/mine"),
-        *_solver_contracts(session, user),
-        *_reviewer(session, user),
+        Item(_("Team bids to confirm"), team, "/bids/mine#teams"),
+        Item(_("My open bids"), open_bids, "/bids/mine"),
+        Item(_("My accepted bids"), accepted, "/bids/mine"),
+        *_solver_contracts(session, user, proposed),
+        *_reviewer(waiting, seats),
     ]
 
 
-def _reviewer(session: Session, user: Account) -> list[Item]:
-    waiting = _count(session, select(ReviewAssignment.id).join(Review, Review.id == ReviewAssignment.review_id).where(
+def _reviews_waiting(user: Account):
+    return select(ReviewAssignment.id).join(Review, Review.id == ReviewAssignment.review_id).where(
         ReviewAssignment.user_id == user.id, ReviewAssignment.status == AssignmentStatus.CONFIRMED,
-        Review.status == ReviewStatus.OPEN))
-    seats = session.exec(select(AcceptanceAssignment.id, Challenge.title).join(
+        Review.status == ReviewStatus.OPEN)
+
+
+def _seats(user: Account) -> tuple:
+    """The user's open acceptance-panel seats, soonest deadline first (a _lists entry)."""
+    return select(AcceptanceAssignment.id, Challenge.title).join(
         AcceptanceReview, AcceptanceReview.id == AcceptanceAssignment.acceptance_id).join(
         Challenge, Challenge.id == AcceptanceReview.challenge_id).where(
         AcceptanceAssignment.user_id == user.id, AcceptanceAssignment.status == AssignmentStatus.CONFIRMED,
-        AcceptanceReview.status == AcceptanceStatus.OPEN).order_by(col(AcceptanceReview.deadline))).all()
+        AcceptanceReview.status == AcceptanceStatus.OPEN), col(AcceptanceReview.deadline)
+
+
+def _reviewer(waiting: int, seats: list[tuple[int, str]]) -> list[Item]:
     return [Item(_("Bids to score as an expert"), waiting, "/reviews/mine"),
             Item(_("Final deliveries to judge on an acceptance panel (验收)"), len(seats), "/reviews/mine",
                  [(t, f"/acceptance/seats/{a}") for a, t in seats[:5]], key="acceptance")]
@@ -207,7 +241,7 @@ def _manager(session: Session, user: Account) -> list[Item]:
              [(t, f"/challenges/{c}/candidates") for c, t in list(uncurated.items())[:5]]),
         Item(_("My recommendations (of which the enterprise invited)"), len(mine), "/curation/outcomes",
              [(_("%(n)s invited to bid", n=invited), "/curation/outcomes")] if mine else []),
-        *_reviewer(session, user),
+        *_reviewer(_count(session, _reviews_waiting(user)), _lists(session, _seats(user))[0]),
     ]
 
 
@@ -248,30 +282,33 @@ def _commissioner(session: Session, user: Account) -> list[Item]:
 
 def _government(session: Session, user: Account) -> list[Item]:
     by_status = dict(session.exec(select(Challenge.status, func.count()).group_by(Challenge.status)).all())
+    reported, requests, pending, managers = _counts(
+        session, select(Milestone.id).where(Milestone.status == MilestoneStatus.REPORTED),
+        select(DispatchRequest.id).where(DispatchRequest.status == RequestStatus.OPEN), _pending_organisations(),
+        select(CuratorDecision.curator_id).where(CuratorDecision.decision == "recommend").distinct())
     return [
         Item(_("Challenges to vet"), by_status.get(ChallengeStatus.SUBMITTED, 0), "/government/vetting"),
         Item(_("Challenges by status"), sum(by_status.values()), "/government/challenges",
              [(f"{_status(s)} {n}", f"/government/challenges?status={s.value}") for s, n in sorted(
                  by_status.items(), key=lambda pair: list(ChallengeStatus).index(pair[0]))]),
-        Item(_("Milestones reported, waiting for release"), _count(session, select(Milestone.id).where(
-            Milestone.status == MilestoneStatus.REPORTED)), "/government/challenges?status=awarded"),
-        Item(_("Open requests for commissioners"), _count(session, select(DispatchRequest.id).where(
-            DispatchRequest.status == RequestStatus.OPEN)), "/government/dispatch"),
-        Item(_("Organisations to verify"), _count(session, select(Organisation.id).where(
-            Organisation.status == OrgStatus.PENDING)), "/government/organisations"),
-        Item(_("Technical managers with recommendations (their outcomes)"), _count(session, select(
-            CuratorDecision.curator_id).where(CuratorDecision.decision == "recommend").distinct()),
-             "/curation/outcomes"),
+        Item(_("Milestones reported, waiting for release"), reported, "/government/challenges?status=awarded"),
+        Item(_("Open requests for commissioners"), requests, "/government/dispatch"),
+        Item(_("Organisations to verify"), pending, "/government/organisations"),
+        Item(_("Technical managers with recommendations (their outcomes)"), managers, "/curation/outcomes"),
     ]
 
 
 def _admin(session: Session, user: Account) -> list[Item]:
+    accounts, pending = _counts(session, select(User.id), _pending_organisations())
     return [
-        Item(_("Accounts"), _count(session, select(User.id)), "/admin/accounts"),
-        Item(_("Organisations to verify"), _count(session, select(Organisation.id).where(
-            Organisation.status == OrgStatus.PENDING)), "/government/organisations"),
+        Item(_("Accounts"), accounts, "/admin/accounts"),
+        Item(_("Organisations to verify"), pending, "/government/organisations"),
         Item(_("Audit log"), 0, "/admin/audit"),
     ]
+
+
+def _pending_organisations():
+    return select(Organisation.id).where(Organisation.status == OrgStatus.PENDING)
 
 
 def _status(status: ChallengeStatus) -> str:
