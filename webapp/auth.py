@@ -73,22 +73,29 @@ class Visitor(AnonymousUserMixin):
 
 
 def load_account(user_id: int) -> Account | None:
-    """Load an active user with their roles."""
-    unread = notifications.unread_query(user_id).scalar_subquery()  # every page shows it: same round trip
-    rows = db.session().exec(  # one round trip on every request: the user, each role, the organisation's status
-        select(User, UserRole.role, Organisation.status, unread).where(User.id == user_id)
-        .outerjoin(UserRole, UserRole.user_id == User.id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)).all()
+    """Load an active user with their roles (and, since every page shows it, the unread count)."""
+    unread = notifications.unread_query(user_id).scalar_subquery()
+    return _account(db.session().exec(_account_rows(unread).where(User.id == user_id)).all())
+
+
+def _account_rows(*extra):
+    """The statement of an account: the user, each role, the organisation's status (one round trip)."""
+    return select(User, UserRole.role, Organisation.status, *extra).outerjoin(
+        UserRole, UserRole.user_id == User.id).outerjoin(Organisation, Organisation.id == User.organisation_id)
+
+
+def _account(rows) -> Account | None:
     if not rows or not rows[0][0].active:
         return None
-    user, org_status, unread_count = rows[0][0], rows[0][2], rows[0][3]
-    roles = [role for _user, role, _status, _unread in rows if role is not None]
+    user, org_status = rows[0][0], rows[0][2]
+    unread = rows[0][3] if len(rows[0]) > 3 else 0
+    roles = [row[1] for row in rows if row[1] is not None]
     active = user.membership == Membership.ACTIVE
     return Account(user.id, user.email, user.name, user.organisation_id if active else NO_ORGANISATION,
                    frozenset(str(getattr(r, "value", r)) for r in roles),
                    org_verified=org_status == OrgStatus.VERIFIED,
                    org_admin=active and user.org_admin, membership=user.membership.value,
-                   session_generation=user.session_generation, unread=int(unread_count))
+                   session_generation=user.session_generation, unread=int(unread))
 
 
 def start_session(account: Account) -> None:
@@ -131,14 +138,13 @@ def _from_token(req) -> Account | None:
     if not header.startswith("Bearer "):
         return None
     digest = token_digest(header.removeprefix("Bearer ").strip())
-    token = db.session().exec(
-        select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked == False)  # noqa: E712
-    ).first()
-    if token is None:
+    rows = db.session().exec(_account_rows().join(ApiToken, ApiToken.user_id == User.id).where(  # one round trip
+        ApiToken.digest == digest, ApiToken.revoked == False)).all()  # noqa: E712
+    if not rows:  # no such token (every token has its user)
         throttle.failed_token(db.session(), req.remote_addr)  # 429 once an address keeps guessing
         return None
     g.token_auth = True
-    return load_account(token.user_id)
+    return _account(rows)  # the API shows no unread count: it is not read
 
 
 def authenticated_by_token() -> bool:

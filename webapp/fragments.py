@@ -43,6 +43,10 @@ class Fragments:
         return value
 
 
-def fragments() -> Fragments:
-    """This app's fragments."""
-    return current_app.extensions.setdefault("fragments", Fragments())
+RANKINGS = 2048  # rankings kept per worker (a curator's candidates, a solver's challenges for you)
+
+
+def fragments(kind: str = "pages") -> Fragments:
+    """This app's shared values of a kind: "pages" (rendered fragments, figures) or "rankings" (engine hits
+    per challenge or per person, kept apart so that many people's rankings do not push pages out)."""
+    return current_app.extensions.setdefault(f"fragments.{kind}", Fragments(RANKINGS if kind == "rankings" else SIZE))

@@ -219,8 +219,10 @@ def _filtered(statement, query: ChallengeSearch):
 def _sorted_page(session: Session, ids, query: ChallengeSearch, sort: str) -> tuple[list[Challenge], int]:
     """One page of the challenges whose ids `ids` selects, in a SQL sort, and how many there are."""
     total = session.exec(select(func.count()).select_from(ids.subquery())).one()
-    statement = select(Challenge).where(col(Challenge.id).in_(ids)).order_by(*SORTS[sort])
-    rows = session.exec(statement.offset((query.page - 1) * query.per_page).limit(query.per_page))
+    # The page's ids first, in the sort's index; then only those rows (sorting whole rows read every published
+    # challenge's text: 6 ms of SQLite at 2,000)
+    page = ids.order_by(*SORTS[sort]).offset((query.page - 1) * query.per_page).limit(query.per_page).subquery()
+    rows = session.exec(select(Challenge).join(page, page.c.id == Challenge.id).order_by(*SORTS[sort]))
     return list(rows), total
 
 

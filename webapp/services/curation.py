@@ -23,7 +23,8 @@ from models.curation import (
 from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
-from webapp.services import conflicts, ranking
+from webapp.fragments import fragments
+from webapp.services import conflicts, ranking, stamps
 from webapp.services.access import is_owner, require_not_barred, require_trusted, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
@@ -107,8 +108,13 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     decisions = latest_decisions(session, challenge.id)
     query = ranking.query_of(challenge, tuple(str(pid) for pid in excluded(session, challenge, decisions)))
     engine = ranking.engine(session)
-    pinned = accepted(session, decisions, kind)
-    hits, extra = engine.rank_with(query, k=k, kinds={kind.value}, capacity="mark", also=[str(p) for p in pinned])
+    pinned = tuple(str(p) for p in accepted(session, decisions, kind))
+    # The same ranking for every curator until the engine, the challenge, its vector or the decisions change:
+    # kept per worker (a reload or the next curator reads it instead of ranking 10,000 profiles again)
+    key = ("candidates", id(engine), engine.stamp, challenge.id, challenge.updated_at, query.vector is None,
+           query.conflicts, kind.value, k, pinned)
+    hits, extra = fragments("rankings").value(key, lambda: engine.rank_with(
+        query, k=k, kinds={kind.value}, capacity="mark", also=pinned))
     ranked = {h.candidate_id for h in hits}
     extra = [h for h in extra if h.candidate_id not in ranked]  # accepted candidates outside the top k
     profiles = {p.id: p for p in session.exec(select(Profile).where(
@@ -123,7 +129,7 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
         rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""),
                         None if position is None else stored[profile.id], decisions.get(profile.id),
                         loads.get(profile.id, 0)))
-    top = {pid: i for i, pid in enumerate(pinned)}
+    top = {int(pid): i for i, pid in enumerate(pinned)}
     return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
 
 
@@ -276,26 +282,37 @@ FOR_YOU_MIN_SCORE = 0.1  # below this a "recommendation" is noise to a solver
 
 
 def challenges_for(session: Session, user: Account, k: int = 5):
-    """Published challenges ranked for the user's own profile ("challenges for you"), with reasons."""
+    """Published challenges ranked for the user's own profile ("challenges for you"), with reasons. Kept per
+    worker until the profile (any edit, document or vector moves its updated_at) or the challenges change."""
     profile = session.exec(select(Profile).where(Profile.user_id == user.id)).first()
     if profile is None:
         return []
-    return _published_for(session, ranking.profile_candidate(session, profile), profile, k)
+    return _published_for(session, lambda: ranking.profile_candidate(session, profile), profile, k,
+                          ("profile", profile.id, profile.updated_at))
 
 
 def challenges_for_achievement(session: Session, achievement: Achievement, k: int = 5):
     """Published challenges an achievement could answer (成果 → 需求), best first; never its owner's own
     organisation's or a conflicted enterprise's challenges."""
     owner = session.get(Profile, achievement.profile_id)
-    return _published_for(session, ranking.embedded_achievement(session, achievement), owner, k)
+    return _published_for(session, lambda: ranking.embedded_achievement(session, achievement), owner, k)
 
 
-def _published_for(session: Session, candidate, owner: Profile, k: int):
+def _published_for(session: Session, candidate_of, owner: Profile, k: int, key: tuple | None = None):
     """The published challenges ranked for a candidate (one vectorised pass over the worker's cached set),
-    leaving out the owner's own organisation's and conflicted enterprises' challenges."""
-    avoid = conflicts.organisations_in_conflict_with(session, owner.id) | {owner.organisation_id}
-    candidate = replace(candidate, conflicts=tuple(str(o) for o in avoid))
-    hits = [h for h in ranking.published(session).rank(candidate, k=k) if h.score >= FOR_YOU_MIN_SCORE]
+    leaving out the owner's own organisation's and conflicted enterprises' challenges; with a `key` naming the
+    candidate's version, the hits are kept per worker."""
+    avoid = tuple(str(o) for o in sorted(conflicts.organisations_in_conflict_with(session, owner.id)
+                                         | {owner.organisation_id}))
+    queries = ranking.published(session)
+
+    def rank() -> list:
+        candidate = replace(candidate_of(), conflicts=avoid)
+        return [h for h in queries.rank(candidate, k=k) if h.score >= FOR_YOU_MIN_SCORE]
+
+    hits = rank() if key is None else fragments("rankings").value(
+        ("for you", *key, avoid, k, ranking.engine(session).stamp, *stamps.read(session, *ranking.REVERSE_STAMPS)),
+        rank)
     rows = {c.id: c for c in session.exec(select(Challenge).where(
         col(Challenge.id).in_([int(h.query_id) for h in hits])))}
     return [(rows[int(h.query_id)], h) for h in hits if int(h.query_id) in rows]
