@@ -117,10 +117,11 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
         query, k=k, kinds={kind.value}, capacity="mark", also=pinned))
     ranked = {h.candidate_id for h in hits}
     extra = [h for h in extra if h.candidate_id not in ranked]  # accepted candidates outside the top k
-    profiles = {p.id: p for p in session.exec(select(Profile).where(
-        col(Profile.id).in_([int(h.candidate_id) for h in hits + extra])))}
-    organisations = {o.id: o.name for o in session.exec(select(Organisation).where(
-        col(Organisation.id).in_([p.organisation_id for p in profiles.values()])))}
+    found = session.exec(select(Profile, Organisation.name).outerjoin(
+        Organisation, Organisation.id == Profile.organisation_id).where(
+        col(Profile.id).in_([int(h.candidate_id) for h in hits + extra]))).all()
+    profiles = {p.id: p for p, _name in found}
+    organisations = {p.organisation_id: name for p, name in found}
     stored = record_shown(session, challenge.id, [(int(h.candidate_id), rank, h) for rank, h in enumerate(hits, 1)])
     loads = ranking.current_loads(session, list(profiles))
     rows = []

@@ -11,6 +11,7 @@ import statistics
 from collections import defaultdict
 
 from flask_babel import gettext as _
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from models.challenges import Challenge
@@ -48,33 +49,36 @@ def ratings_of(session: Session, contract_id: int) -> list[Rating]:
 
 
 def of_solvers(session: Session, user_ids: list[int]) -> dict[int, TrackRecord]:
-    """The records of solvers (by user id), in three queries however many."""
+    """The records of solvers (by user id), in two queries however many."""
     if not user_ids:
         return {}
-    contracts = list(session.exec(select(Contract).where(col(Contract.solver_id).in_(user_ids))))
+    contracts = list(session.exec(_with_returns().where(col(Contract.solver_id).in_(user_ids))))
     stars = session.exec(select(Rating.ratee_user_id, Rating.stars).where(col(Rating.ratee_user_id).in_(user_ids)))
-    return _records(session, contracts, lambda c: c.solver_id, list(stars))
+    return _records(contracts, lambda c: c.solver_id, list(stars))
 
 
 def of_enterprise(session: Session, organisation_id: int) -> TrackRecord:
     """The record of an enterprise (its organisation's challenges' contracts)."""
-    contracts = list(session.exec(select(Contract).join(Challenge, Challenge.id == Contract.challenge_id)
-                                  .where(Challenge.organisation_id == organisation_id)))
+    contracts = list(session.exec(_with_returns().join(
+        Challenge, Challenge.id == Contract.challenge_id).where(Challenge.organisation_id == organisation_id)))
     stars = session.exec(select(Rating.ratee_organisation_id, Rating.stars)
                          .where(Rating.ratee_organisation_id == organisation_id))
-    return _records(session, contracts, lambda _c: organisation_id, list(stars)).get(organisation_id, TrackRecord())
+    return _records(contracts, lambda _c: organisation_id, list(stars)).get(organisation_id, TrackRecord())
 
 
-def _records(session: Session, contracts: list[Contract], key, stars: list) -> dict[int, TrackRecord]:
-    returned = set(session.exec(select(Deliverable.contract_id).where(
-        col(Deliverable.contract_id).in_([c.id for c in contracts] or [0]), Deliverable.return_reason != "")))
+def _with_returns():
+    """Contracts, each with whether any of its milestones was ever sent back (in the same statement)."""
+    return select(Contract, exists().where(Deliverable.contract_id == Contract.id, Deliverable.return_reason != ""))
+
+
+def _records(contracts: list[tuple[Contract, bool]], key, stars: list) -> dict[int, TrackRecord]:
     records: dict[int, TrackRecord] = defaultdict(TrackRecord)
-    for contract in contracts:
+    for contract, returned in contracts:
         record = records[key(contract)]
         if contract.status == ContractStatus.COMPLETED:
             record.completed += 1
             record.on_time += contract.ended_at is not None and contract.ended_at.date() <= contract.end_date
-            record.first_time += contract.id not in returned
+            record.first_time += not returned
         elif contract.status == ContractStatus.TERMINATED:
             record.terminated += 1
             record.termination_reasons = [*record.termination_reasons, contract.end_reason]
