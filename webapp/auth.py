@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from models.accounts import ApiToken, Membership, Organisation, OrgStatus, Role, User, UserRole
@@ -74,8 +75,14 @@ class Visitor(AnonymousUserMixin):
 
 def load_account(user_id: int) -> Account | None:
     """Load an active user with their roles (and, since every page shows it, the unread count)."""
-    unread = notifications.unread_query(user_id).scalar_subquery()
-    return _account(db.session().exec(_account_rows(unread).where(User.id == user_id)).all())
+    return _account(db.session().exec(_account_by_id(), params={"account_id": user_id}).all())
+
+
+@lru_cache(maxsize=1)
+def _account_by_id():
+    """The statement of one account by id, built once (every request runs it)."""
+    account_id = bindparam("account_id")
+    return _account_rows(notifications.unread_query(account_id).scalar_subquery()).where(User.id == account_id)
 
 
 def _account_rows(*extra):

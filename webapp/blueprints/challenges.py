@@ -51,19 +51,20 @@ def browse():
     session = db.session()
 
     def render() -> str:
-        items, total = service.browse_published(session, search)
-        pages = max(1, -(-total // search.per_page))
-        return render_template("challenges/_results.html", items=items, total=total, search=search, pages=pages,
-                               args=args)
+        results = Markup("")  # a bad filter finds nothing, and says why
+        if not errors:
+            items, total = service.browse_published(session, search)
+            pages = max(1, -(-total // search.per_page))
+            results = Markup(render_template("challenges/_results.html", items=items, total=total, search=search,
+                                             pages=pages, args=args))
+        return render_template("challenges/_browse.html", results=results, search=search, args=args, errors=errors)
 
-    # The results are the same for every visitor: kept per worker until a challenge changes.
-    if search.q.strip():
+    # The form and results are the same for every visitor: kept per worker until a challenge changes.
+    if search.q.strip() and not errors:
         ranking.read_reverse_stamps(session)  # a search ranks the published challenges
     key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session),
-           ranking.engine(session).stamp if search.q.strip() else None)  # the engine ranks a search
-    results = Markup("") if errors else fragments().get(key, render)  # a bad filter finds nothing, and says why
-    return render_template("challenges/browse.html", results=results, search=search, args=args,
-                           errors=errors), form_status(errors)
+           ranking.engine(session).stamp if search.q.strip() and not errors else None)  # the engine ranks a search
+    return render_template("challenges/browse.html", body=fragments().get(key, render)), form_status(errors)
 
 
 @bp.route("/mine")

@@ -154,8 +154,8 @@ def inbox(session: Session, user_id: int, limit: int = 100) -> list[Notification
                              .order_by(col(Notification.id).desc()).limit(limit)))
 
 
-def unread_query(user_id: int):
-    """The statement counting the notifications the user has not read."""
+def unread_query(user_id):
+    """The statement counting the notifications the user has not read (`user_id`: an id or a bound parameter)."""
     return select(func.count()).select_from(Notification).where(
         Notification.user_id == user_id, Notification.read_at == None)  # noqa: E711
 
