@@ -60,10 +60,11 @@ def browse():
         return render_template("challenges/_browse.html", results=results, search=search, args=args, errors=errors)
 
     # The form and results are the same for every visitor: kept per worker until a challenge changes.
-    if search.q.strip() and not errors:
-        ranking.read_reverse_stamps(session)  # a search ranks the published challenges
+    searching = bool(search.q.strip()) and not errors  # the engine ranks a search
+    if searching:
+        ranking.read_reverse_stamps(session)
     key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session),
-           ranking.engine(session).stamp if search.q.strip() and not errors else None)  # the engine ranks a search
+           ranking.engine(session).stamp if searching else None)
     return render_template("challenges/browse.html", body=fragments().get(key, render)), form_status(errors)
 
 

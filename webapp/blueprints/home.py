@@ -24,8 +24,8 @@ bp = Blueprint("home", __name__)
 def index():
     """Show what the platform holds and what the signed-in user can do next."""
     session_ = db.session()
-    stamps.read(session_, *FIGURES_STAMPS, *(REVERSE_STAMPS if _is_solver() else ()))  # one round trip
-    figures = fragments().value(("home figures", *stamps.read(session_, *FIGURES_STAMPS)), lambda: _figures(session_))
+    read = stamps.read(session_, *FIGURES_STAMPS, *(REVERSE_STAMPS if _is_solver() else ()))  # one round trip
+    figures = fragments().value(("home figures", *read[:len(FIGURES_STAMPS)]), lambda: _figures(session_))
     for_you = curation.challenges_for(session_, current_user) if _is_solver() else []
     work = workbench(session_, current_user) if current_user.is_authenticated else []
     return render_template("index.html", figures=figures, user=current_user, for_you=for_you, work=work)

@@ -24,7 +24,7 @@ from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.fragments import fragments
-from webapp.services import conflicts, ranking, stamps
+from webapp.services import conflicts, ranking
 from webapp.services.access import is_owner, require_not_barred, require_trusted, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
@@ -312,8 +312,7 @@ def _published_for(session: Session, candidate_of, owner: Profile, k: int, key: 
         return [h for h in queries.rank(candidate, k=k) if h.score >= FOR_YOU_MIN_SCORE]
 
     hits = rank() if key is None else fragments("rankings").value(
-        ("for you", *key, avoid, k, ranking.engine(session).stamp, *stamps.read(session, *ranking.REVERSE_STAMPS)),
-        rank)
+        ("for you", *key, avoid, k, ranking.published_key(session)), rank)
     rows = {c.id: c for c in session.exec(select(Challenge).where(
         col(Challenge.id).in_([int(h.query_id) for h in hits])))}
     return [(rows[int(h.query_id)], h) for h in hits if int(h.query_id) in rows]

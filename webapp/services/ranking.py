@@ -2,8 +2,8 @@
 
 Each worker process keeps one engine per app and refreshes it when the profiles' version stamp in the
 database changes (last id and newest update; services/stamps.py), so an edit in one worker reaches every
-worker's ranking on its next request. A worker starts from the index `flask reindex` saved, when there is a usable one
-(saved_index.py), instead of fitting every row.
+worker's ranking on its next request. A worker starts from the index `flask reindex` saved, when there is a
+usable one (saved_index.py), instead of fitting every row.
 """
 
 from __future__ import annotations
@@ -121,6 +121,17 @@ def read_reverse_stamps(session: Session) -> None:
     stamps.read(session, *REVERSE_STAMPS)
 
 
+def published_key(session: Session) -> tuple:
+    """What the worker's published set was built from (engine and challenges' stamps), as published() just
+    checked it: a key for anything computed from that set."""
+    published(session)
+    return _published_state().key
+
+
+def _published_state() -> PublishedState:
+    return current_app.extensions.setdefault("ranking.published", PublishedState())
+
+
 @dataclass
 class PublishedState:
     """A worker's published challenges as a QuerySet, and what it was built from."""
@@ -133,10 +144,10 @@ def published(session: Session) -> QuerySet:
     """The published challenges ready to rank for any solver or achievement by the profiles' engine (the
     reverse direction). Kept per worker until a challenge changes or the engine does (the stamps of both are
     read in one round trip); a rebuild reads the challenges' matching fields only, not the rows."""
-    read_reverse_stamps(session)
+    _profiles, *challenges = stamps.read(session, *REVERSE_STAMPS)  # one round trip; engine() reads the first
     engine_ = engine(session)
-    state: PublishedState = current_app.extensions.setdefault("ranking.published", PublishedState())
-    key = (id(engine_), engine_.stamp, *stamps.read(session, "published", f"vectors.{Subject.CHALLENGE}"))
+    state = _published_state()
+    key = (id(engine_), engine_.stamp, *challenges)
     if state.queries is not None and state.key == key:
         return state.queries
     columns = (Challenge.id, Challenge.title, Challenge.summary, Challenge.description, Challenge.keywords,
