@@ -99,3 +99,22 @@ def test_every_profile_is_still_found_by_its_last_id(world):
     with world.app.app_context():
         last = db.session().exec(select(Profile.id).order_by(Profile.id.desc())).first()  # type: ignore[union-attr]
         assert stamps.one(db.session(), "profiles")[0] == last == late
+
+
+def test_a_kept_api_page_shows_confidential_parts_only_to_those_entitled(world):
+    """The API list is kept per worker for everyone, yet each caller sees the confidential details and
+    indicators only of the challenges they may read: after accepting the terms at once, and never another's."""
+    from tests.webapp.test_structured_needs import NEEDS
+    cid = world.challenge("published", **NEEDS)
+
+    def listed(nick: str) -> dict:
+        return next(item for item in world.api(nick, "GET", "/challenges").json["items"] if item["id"] == cid)
+
+    assert listed("solver")["confidential_details"] is None and len(listed("solver")["indicators"]) == 1
+    assert len(listed("owner")["indicators"]) == 2 and listed("owner")["confidential_details"]
+    world.api("solver", "POST", f"/challenges/{cid}/accept-terms")
+    assert listed("solver")["confidential_details"].startswith("现有产线良率")
+    assert len(listed("solver")["indicators"]) == 2
+    assert listed("other_solver")["confidential_details"] is None and len(listed("other_solver")["indicators"]) == 1
+    later = world.challenge("published", title="晶圆表面缺陷自动光学检测")
+    assert later in [item["id"] for item in world.api("solver", "GET", "/challenges").json["items"]]

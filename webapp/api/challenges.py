@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_login import current_user, login_required
 
 from models.challenges import (
@@ -15,6 +17,7 @@ from models.challenges import (
 )
 from webapp import db
 from webapp.api.base import body, bp, query, responses, validate
+from webapp.fragments import fragments
 from webapp.services import challenges as service
 from webapp.services.access import confidential_readable
 
@@ -27,10 +30,13 @@ def challenge_read(challenge: Challenge, readable: set | None = None) -> Challen
     read = ChallengeRead.model_validate(challenge, from_attributes=True)
     if readable is None:
         readable = confidential_readable(db.session(), current_user, [challenge])
-    if challenge.id not in readable:
-        read.confidential_details = None
-        read.indicators = [i for i in read.indicators if not i.confidential]
-    return read
+    return read if challenge.id in readable else redacted(read)
+
+
+def redacted(read: ChallengeRead) -> ChallengeRead:
+    """A challenge's API view without its confidential details and indicators (a copy)."""
+    return read.model_copy(update={"confidential_details": None,
+                                   "indicators": [i for i in read.indicators if not i.confidential]})
 
 
 def challenge_list(items: list[Challenge], total: int, page: int, per_page: int) -> ChallengeList:
@@ -40,14 +46,34 @@ def challenge_list(items: list[Challenge], total: int, page: int, per_page: int)
                          per_page=per_page)
 
 
+@dataclass(frozen=True)
+class SharedPage:
+    """A page of the published list as everyone entitled sees it, and as everyone else does: the same for
+    every caller but for the confidential parts, so kept per worker until a challenge changes."""
+
+    full: tuple[ChallengeRead, ...]
+    public: tuple[ChallengeRead, ...]
+    total: int
+
+
+def _shared_page(search: ChallengeSearch) -> SharedPage:
+    items, total = service.browse_published(db.session(), search)
+    full = tuple(ChallengeRead.model_validate(c, from_attributes=True) for c in items)
+    return SharedPage(full=full, public=tuple(redacted(r) for r in full), total=total)
+
+
 @bp.get("/challenges")
 @login_required
 @validate(query=ChallengeSearch, resp=responses(200, ChallengeList, 422), tags=[TAG])
 def list_challenges():
     """Search published challenges (full text in Chinese and English, filters, sort, pages)."""
     search = query()
-    items, total = service.browse_published(db.session(), search)
-    return challenge_list(items, total, search.page, search.per_page)
+    session = db.session()
+    key = ("api.challenges", search.model_dump_json(), service.browse_version(session, search))
+    shared = fragments().value(key, lambda: _shared_page(search))
+    readable = confidential_readable(session, current_user, shared.full)
+    items = [full if full.id in readable else public for full, public in zip(shared.full, shared.public, strict=True)]
+    return ChallengeList(items=items, total=shared.total, page=search.page, per_page=search.per_page)
 
 
 @bp.get("/challenges/mine")

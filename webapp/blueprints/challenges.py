@@ -23,7 +23,6 @@ from webapp.services import (
     contracts,
     curation,
     public,
-    ranking,
     reviews,
     subsidies,
 )
@@ -60,11 +59,7 @@ def browse():
         return render_template("challenges/_browse.html", results=results, search=search, args=args, errors=errors)
 
     # The form and results are the same for every visitor: kept per worker until a challenge changes.
-    searching = bool(search.q.strip()) and not errors  # the engine ranks a search
-    if searching:
-        ranking.read_reverse_stamps(session)
-    key = ("browse", str(get_locale()), tuple(sorted(args.items())), ranking.challenges_stamp(session),
-           ranking.engine(session).stamp if searching else None)
+    key = ("browse", str(get_locale()), tuple(sorted(args.items())), service.browse_version(session, search))
     return render_template("challenges/browse.html", body=fragments().get(key, render)), form_status(errors)
 
 

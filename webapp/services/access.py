@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, union
+from sqlalchemy import and_, bindparam, or_, union
 from sqlmodel import Session, col, select
 
 from models.accounts import Membership, Organisation, OrgStatus, User
@@ -18,6 +21,14 @@ from webapp.i18n import CHINA
 from webapp.services.errors import PermissionDenied
 
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
+
+
+class Posted(Protocol):
+    """What the confidentiality rules read of a challenge: a row, or its API view kept for a list page."""
+
+    id: int | None
+    owner_id: int
+    organisation_id: int
 
 
 def require_member(user: Account) -> None:
@@ -82,7 +93,7 @@ def require_not_barred(session: Session, user_id: int, organisation_id: int, who
                                  who=who or _("You are"), end=entry.end_date.isoformat(), reason=entry.reason))
 
 
-def is_owner(user: Account, challenge: Challenge) -> bool:
+def is_owner(user: Account, challenge: Posted) -> bool:
     """Whether the user posted the challenge."""
     return challenge.owner_id == user.id
 
@@ -104,7 +115,7 @@ def can_see_confidential(session: Session, user: Account, challenge: Challenge) 
     return challenge.id in confidential_readable(session, user, [challenge])
 
 
-def confidential_readable(session: Session, user: Account, challenges: list[Challenge]) -> set[int | None]:
+def confidential_readable(session: Session, user: Account, challenges: Sequence[Posted]) -> set[int | None]:
     """Of some challenges, the ids whose confidential details the user may read: owners, managers and
     government; solvers who accepted the terms; commissioners dispatched (now or ahead, not ended) to the
     challenge or its enterprise. A fixed number of queries, however many challenges (a list page)."""
@@ -113,11 +124,19 @@ def confidential_readable(session: Session, user: Account, challenges: list[Chal
     readable = {c.id for c in challenges if is_owner(user, c)}
     ids = [c.id for c in challenges if c.id not in readable]
     if ids and user.has("solver"):
-        readable |= set(session.exec(select(ConfidentialityAcceptance.challenge_id).where(
-            ConfidentialityAcceptance.user_id == user.id, col(ConfidentialityAcceptance.challenge_id).in_(ids))))
+        readable |= set(session.exec(_accepted(), params={"user_id": user.id, "ids": ids}))
     if ids and user.has("commissioner"):
         readable |= _dispatched_to(session, user.id, [c for c in challenges if c.id not in readable])
     return readable
+
+
+@lru_cache(maxsize=1)
+def _accepted():
+    """The statement of which of some challenges (`ids`) a user accepted the terms of, built once (every list
+    page of a solver runs it)."""
+    return select(ConfidentialityAcceptance.challenge_id).where(
+        ConfidentialityAcceptance.user_id == bindparam("user_id"),
+        col(ConfidentialityAcceptance.challenge_id).in_(bindparam("ids", expanding=True)))
 
 
 def has_accepted_terms(session: Session, user_id: int, challenge_id: int) -> bool:
@@ -127,7 +146,7 @@ def has_accepted_terms(session: Session, user_id: int, challenge_id: int) -> boo
         ConfidentialityAcceptance.challenge_id == challenge_id)).first() is not None
 
 
-def _dispatched_to(session: Session, user_id: int, challenges: list[Challenge]) -> set[int | None]:
+def _dispatched_to(session: Session, user_id: int, challenges: Sequence[Posted]) -> set[int | None]:
     """The challenges a commissioner is dispatched to, directly or through their enterprise."""
     profile = session.exec(select(Profile.id).where(Profile.user_id == user_id)).first()
     if profile is None or not challenges:

@@ -24,6 +24,7 @@ from models.challenges import (
 )
 from models.common import utcnow
 from webapp.auth import Account
+from webapp.services import ranking
 from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner, require_member, require_trusted
 from webapp.services.audit import apply_update, record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -198,6 +199,15 @@ def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Cha
     shown = found[(query.page - 1) * query.per_page: query.page * query.per_page]
     rows = {c.id: c for c in session.exec(select(Challenge).where(col(Challenge.id).in_(shown)))}
     return [rows[i] for i in shown if i in rows], len(found)
+
+
+def browse_version(session: Session, query: ChallengeSearch) -> tuple:
+    """What browse_published(query) depends on, as a cache key part: the published challenges' stamp, and for a
+    query the engine's set of them that ranks it (its stamps read in the same round trip)."""
+    if not query.q.strip():
+        return ranking.challenges_stamp(session), None
+    ranking.read_reverse_stamps(session)
+    return ranking.challenges_stamp(session), ranking.published_key(session)
 
 
 def _filtered(statement, query: ChallengeSearch):
