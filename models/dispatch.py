@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, Column, Text
@@ -22,13 +22,14 @@ class DispatchStatus(StrEnum):
     ENDED = "ended"
 
 
-def is_live():
-    """SQL condition: a dispatch not cancelled or ended whose period has not run out (end date today or later).
+def is_live(day: Any = None):
+    """SQL condition: a dispatch not cancelled or ended whose period has not run out (end date `day` or later:
+    today by default, or a bound parameter of a statement built once).
 
     Planned and active dispatches become past on their own when the end date passes; nothing has to run.
     """
     return col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)) \
-        & (col(Dispatch.end_date) >= dt.date.today())
+        & (col(Dispatch.end_date) >= (dt.date.today() if day is None else day))
 
 
 def shown_status(dispatch: Dispatch) -> DispatchStatus:

@@ -72,8 +72,10 @@ def grow(world, cid: int, n: int) -> None:
 def test_statements_do_not_grow_with_rows(world, nick, path):
     """Does the page run as many statements with 3 more of every row as before?"""
     cid = world.challenge("published")
-    add_solver(world, "expert", "燕山大学", EXPERT)
+    expert = add_solver(world, "expert", "燕山大学", EXPERT)
     world.bid(cid, "expert")
+    # one decision already: a page with none skips reading decided candidates' kinds (nothing to look up)
+    world.api("manager", "POST", f"/challenges/{cid}/decisions", {"profile_id": expert, "decision": "shortlist"})
     world.api("solver", "POST", f"/challenges/{cid}/accept-terms")
     world.api("commissioner", "PATCH", "/profiles/me", {"expertise": ORCHARD, "capacity": 20})
     clients: dict = {}

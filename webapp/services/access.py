@@ -50,31 +50,39 @@ def untrusted_profiles(session: Session) -> set[int]:
     return set(session.exec(untrusted_profiles_query()))
 
 
-def untrusted_profiles_query():
+def untrusted_profiles_query(day=None):
     """untrusted_profiles as a statement (to join other exclusions in one round trip): indexed lookups of the
     few such people, not one join over every profile (this runs per ranking). Blacklisted people and members of
     blacklisted organisations are among them during the entry's period: they are not recommended, ranked,
-    proposed as reviewers or commissioners, or named in a team."""
+    proposed as reviewers or commissioners, or named in a team. `day`: the day (or a bound parameter), today
+    in China by default."""
     others = [m for m in Membership if m != Membership.ACTIVE]
     unverified = [s for s in OrgStatus if s != OrgStatus.VERIFIED]
     people = select(User.id).where(col(User.membership).in_(others))
     inactive = select(User.id).where(User.active == False)  # noqa: E712
     outside = select(User.id).join(Organisation, Organisation.id == User.organisation_id).where(
         col(Organisation.status).in_(unverified))
-    return select(Profile.id).where(col(Profile.user_id).in_(union(people, inactive, outside, *barred_people())))
+    return select(Profile.id).where(col(Profile.user_id).in_(union(people, inactive, outside, *barred_people(day))))
 
 
-def in_force(day: dt.date | None = None):
-    """The condition of a blacklist entry that bars its party on `day` (today in China by default)."""
-    day = day or dt.datetime.now(CHINA).date()
+def in_force(day=None):
+    """The condition of a blacklist entry that bars its party on `day` (a date or a bound parameter; today in
+    China by default)."""
+    day = today() if day is None else day
     return and_(CreditListing.kind == ListKind.BLACKLIST, CreditListing.status == ListingStatus.ACTIVE,
                 CreditListing.start_date <= day, CreditListing.end_date >= day)
 
 
-def barred_people() -> tuple:
-    """Statements of the user ids barred today: named by an entry, or members of a named organisation."""
-    named = select(CreditListing.user_id).where(in_force(), col(CreditListing.user_id).is_not(None))
-    orgs = select(CreditListing.organisation_id).where(in_force(), col(CreditListing.organisation_id).is_not(None))
+def today() -> dt.date:
+    """Today in China."""
+    return dt.datetime.now(CHINA).date()
+
+
+def barred_people(day=None) -> tuple:
+    """Statements of the user ids barred on `day` (today by default): named by an entry, or members of a named
+    organisation."""
+    named = select(CreditListing.user_id).where(in_force(day), col(CreditListing.user_id).is_not(None))
+    orgs = select(CreditListing.organisation_id).where(in_force(day), col(CreditListing.organisation_id).is_not(None))
     return select(User.id).where(col(User.id).in_(named)), select(User.id).where(col(User.organisation_id).in_(orgs))
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import union
+from sqlalchemy import bindparam, union
 from sqlmodel import Session, col, select
 
-from matching import ENGINE_VERSION, Hit
+from matching import ENGINE_VERSION, Hit, Matcher, Query
 from models.accounts import Organisation
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
 from models.common import utcnow
@@ -25,7 +26,7 @@ from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.fragments import fragments
 from webapp.services import conflicts, ranking
-from webapp.services.access import is_owner, require_not_barred, require_trusted, untrusted_profiles_query
+from webapp.services.access import is_owner, require_not_barred, require_trusted, today, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -47,6 +48,17 @@ class Row:
     recommendation_id: int | None
     decision: CuratorDecision | None
     load: int = 0  # engagements under way (accepted bids on live challenges, live dispatches)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An entry of a shown ranking as a Recommendation stores it (reasons as JSON), worked out once per kept
+    ranking instead of on every view."""
+
+    profile_id: int
+    rank: int
+    score: float
+    reasons: list[dict]
 
 
 def curated_challenge(session: Session, user: Account, challenge_id: int) -> Challenge:
@@ -72,21 +84,31 @@ def excluded(session: Session, challenge: Challenge,
     if decisions is None:
         decisions = latest_decisions(session, challenge.id)
     rejected = {pid for pid, d in decisions.items() if d.decision == Decision.REJECT}
+    return rejected | set(session.execute(_exclusions(), {
+        "challenge_id": challenge.id, "organisation_id": challenge.organisation_id, "day": today()}).scalars())
+
+
+@lru_cache(maxsize=1)
+def _exclusions():
+    """The statement of excluded() but for rejections, in one round trip; built once (building it took longer
+    than PostgreSQL runs it, on every candidates page)."""
+    challenge_id, organisation_id = bindparam("challenge_id"), bindparam("organisation_id")
     conflict = select(CuratorDecision.profile_id).join(Challenge, Challenge.id == CuratorDecision.challenge_id).where(
-        Challenge.organisation_id == challenge.organisation_id, CuratorDecision.reject_reason == RejectReason.CONFLICT)
+        Challenge.organisation_id == organisation_id, CuratorDecision.reject_reason == RejectReason.CONFLICT)
     withdrew = select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id).where(
-        Bid.challenge_id == challenge.id, Bid.status == BidStatus.WITHDRAWN)
+        Bid.challenge_id == challenge_id, Bid.status == BidStatus.WITHDRAWN)
     declined = select(Invitation.profile_id).where(
-        Invitation.challenge_id == challenge.id, Invitation.status == InvitationStatus.DECLINED)
-    everyone = union(conflict, withdrew, declined, untrusted_profiles_query(),
-                     conflicts.profiles_in_conflict_query(challenge.organisation_id))  # one round trip
-    return rejected | set(session.execute(everyone).scalars())
+        Invitation.challenge_id == challenge_id, Invitation.status == InvitationStatus.DECLINED)
+    return union(conflict, withdrew, declined, untrusted_profiles_query(bindparam("day")),
+                 conflicts.profiles_in_conflict_query(organisation_id))
 
 
 def accepted(session: Session, decisions: dict[int, CuratorDecision], kind: ProfileKind) -> list[int]:
     """Profiles whose latest decision is recommend, then shortlist — kept at the top of the ranking."""
     order = {Decision.RECOMMEND: 0, Decision.SHORTLIST: 1}
     decided = [d for d in decisions.values() if d.decision in order]
+    if not decided:
+        return []  # most challenges: nothing to look up
     kinds = dict(session.exec(select(Profile.id, Profile.kind).where(
         col(Profile.id).in_([d.profile_id for d in decided]))).all())
     return [d.profile_id for d in sorted(decided, key=lambda d: (order[d.decision], d.id))
@@ -113,8 +135,7 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     # kept per worker (a reload or the next curator reads it instead of ranking 10,000 profiles again)
     key = ("candidates", id(engine), engine.stamp, challenge.id, challenge.updated_at, query.vector is None,
            query.conflicts, kind.value, k, pinned)
-    hits, extra = fragments("rankings").value(key, lambda: engine.rank_with(
-        query, k=k, kinds={kind.value}, capacity="mark", also=pinned))
+    hits, extra, shown = fragments("rankings").value(key, lambda: _ranked(engine, query, k, kind, pinned))
     ranked = {h.candidate_id for h in hits}
     extra = [h for h in extra if h.candidate_id not in ranked]  # accepted candidates outside the top k
     found = session.exec(select(Profile, Organisation.name).outerjoin(
@@ -122,7 +143,7 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
         col(Profile.id).in_([int(h.candidate_id) for h in hits + extra]))).all()
     profiles = {p.id: p for p, _name in found}
     organisations = {p.organisation_id: name for p, name in found}
-    stored = record_shown(session, challenge.id, [(int(h.candidate_id), rank, h) for rank, h in enumerate(hits, 1)])
+    stored = record_shown(session, challenge.id, shown)
     loads = ranking.current_loads(session, list(profiles))
     rows = []
     for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
@@ -134,6 +155,14 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
 
 
+def _ranked(engine: Matcher, query: Query, k: int, kind: ProfileKind,
+            pinned: tuple[str, ...]) -> tuple[list[Hit], list[Hit], list[Shown]]:
+    """The engine's top k of a kind with the pinned candidates, and its entries as they are stored."""
+    hits, extra = engine.rank_with(query, k=k, kinds={kind.value}, capacity="mark", also=pinned)
+    shown = [Shown(int(h.candidate_id), rank, h.score, ranking.stored(h.reasons)) for rank, h in enumerate(hits, 1)]
+    return hits, extra, shown
+
+
 def last_shown(session: Session, challenge_id: int, profile_ids: list[int]) -> dict[int, Recommendation]:
     """Each profile's most recently stored recommendation for the challenge."""
     rows = session.exec(select(Recommendation).where(Recommendation.challenge_id == challenge_id,
@@ -142,37 +171,38 @@ def last_shown(session: Session, challenge_id: int, profile_ids: list[int]) -> d
     return {row.profile_id: row for row in rows}
 
 
-def record_shown(session: Session, challenge_id: int, entries: list[tuple[int, int, Hit]]) -> dict[int, int]:
-    """Store the shown ranking entries (profile, rank, hit) that differ from each profile's last stored one;
-    return the recommendation id of every entry.
+def record_shown(session: Session, challenge_id: int, entries: list[Shown]) -> dict[int, int]:
+    """Store the shown ranking entries that differ from each profile's last stored one; return the
+    recommendation id of every entry.
 
     A reload changes nothing and only reads. When something changed, the rows are written in a short
     transaction of their own that re-checks under a lock both databases honour (SQLite: BEGIN IMMEDIATE;
     PostgreSQL: the challenge row FOR UPDATE), so concurrent first views store each entry once.
     """
-    profile_ids = [pid for pid, _rank, _hit in entries]
+    profile_ids = [entry.profile_id for entry in entries]
     shown = last_shown(session, challenge_id, profile_ids)
-    if all(_same(shown.get(pid), rank, hit) for pid, rank, hit in entries):
+    if all(_same(shown.get(entry.profile_id), entry) for entry in entries):
         return {pid: shown[pid].id for pid in profile_ids}  # type: ignore[misc]
     session.commit()  # end the request's reads: the new rows are a write transaction of their own
     with writing():
         session.exec(select(Challenge.id).where(Challenge.id == challenge_id).with_for_update()).one()
         shown = last_shown(session, challenge_id, profile_ids)
-        for pid, rank, hit in entries:
-            if not _same(shown.get(pid), rank, hit):
-                shown[pid] = Recommendation(challenge_id=challenge_id, profile_id=pid, rank=rank, score=hit.score,
-                                            reasons=ranking.stored(hit.reasons), engine_version=ENGINE_VERSION)
-                session.add(shown[pid])
+        for entry in entries:
+            if not _same(shown.get(entry.profile_id), entry):
+                shown[entry.profile_id] = Recommendation(
+                    challenge_id=challenge_id, profile_id=entry.profile_id, rank=entry.rank, score=entry.score,
+                    reasons=entry.reasons, engine_version=ENGINE_VERSION)
+                session.add(shown[entry.profile_id])
         session.flush()
         ids = {pid: shown[pid].id for pid in profile_ids}
         session.commit()
     return ids  # type: ignore[return-value]
 
 
-def _same(previous: Recommendation | None, rank: int, hit: Hit) -> bool:
+def _same(previous: Recommendation | None, entry: Shown) -> bool:
     """Whether a stored entry says exactly what is shown now (a page reload)."""
-    return previous is not None and previous.rank == rank and abs(previous.score - hit.score) < 1e-9 \
-        and previous.reasons == ranking.stored(hit.reasons) and previous.engine_version == ENGINE_VERSION
+    return previous is not None and previous.rank == entry.rank and abs(previous.score - entry.score) < 1e-9 \
+        and previous.reasons == entry.reasons and previous.engine_version == ENGINE_VERSION
 
 
 def decide(session: Session, user: Account, challenge_id: int, profile_id: int, decision: Decision,

@@ -8,12 +8,14 @@ usable one (saved_index.py), instead of fitting every row.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import or_, union_all
+from sqlalchemy import bindparam, or_, union_all
 from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
@@ -213,6 +215,15 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
     active dispatches (commissioners);
     of every profile, or of `profile_ids` only (a page of candidates)."""
     loads: dict[int, int] = defaultdict(int)
+    params = {"today": dt.date.today()} | ({} if profile_ids is None else {"ids": profile_ids})
+    for profile_id in session.execute(_loads(profile_ids is not None), params).scalars():  # one round trip
+        loads[profile_id] += 1
+    return loads
+
+
+@lru_cache(maxsize=2)
+def _loads(some: bool):
+    """The statement of current_loads, of every profile or of some (`ids`); built once."""
     busy = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
     bids = (select(Profile.id).join(Bid, Bid.solver_id == Profile.user_id)
             .join(Challenge, Challenge.id == Bid.challenge_id)
@@ -222,14 +233,13 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
     # From the few team members to their bids (a join let PostgreSQL walk every bid in id order: 3 ms)
     members = select(BidMember.profile_id).where(BidMember.status == MemberStatus.CONFIRMED,
                                                  col(BidMember.bid_id).in_(live))
-    dispatches = select(Dispatch.commissioner_profile_id).where(is_live())
-    if profile_ids is not None:
-        bids = bids.where(col(Profile.id).in_(profile_ids))
-        members = members.where(col(BidMember.profile_id).in_(profile_ids))
-        dispatches = dispatches.where(col(Dispatch.commissioner_profile_id).in_(profile_ids))
-    for profile_id in session.execute(union_all(bids, members, dispatches)).scalars():  # one round trip
-        loads[profile_id] += 1
-    return loads
+    dispatches = select(Dispatch.commissioner_profile_id).where(is_live(bindparam("today")))
+    if some:
+        ids = bindparam("ids", expanding=True)
+        bids = bids.where(col(Profile.id).in_(ids))
+        members = members.where(col(BidMember.profile_id).in_(ids))
+        dispatches = dispatches.where(col(Dispatch.commissioner_profile_id).in_(ids))
+    return union_all(bids, members, dispatches)
 
 
 CORPORA = {"profiles": (profiles_stamp, candidates), "achievements": (achievements_stamp, achievement_candidates)}

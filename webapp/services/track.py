@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from models.challenges import Challenge
@@ -52,9 +53,18 @@ def of_solvers(session: Session, user_ids: list[int]) -> dict[int, TrackRecord]:
     """The records of solvers (by user id), in two queries however many."""
     if not user_ids:
         return {}
-    contracts = list(session.exec(_with_returns().where(col(Contract.solver_id).in_(user_ids))))
-    stars = session.exec(select(Rating.ratee_user_id, Rating.stars).where(col(Rating.ratee_user_id).in_(user_ids)))
-    return _records(contracts, lambda c: c.solver_id, list(stars))
+    contracts, stars = _of_solvers()
+    return _records(list(session.exec(contracts, params={"ids": user_ids})), lambda c: c.solver_id,
+                    list(session.exec(stars, params={"ids": user_ids})))
+
+
+@lru_cache(maxsize=1)
+def _of_solvers():
+    """The statements of of_solvers (their contracts, the ratings they received), built once (a candidates
+    page runs them)."""
+    ids = bindparam("ids", expanding=True)
+    return (_with_returns().where(col(Contract.solver_id).in_(ids)),
+            select(Rating.ratee_user_id, Rating.stars).where(col(Rating.ratee_user_id).in_(ids)))
 
 
 def of_enterprise(session: Session, organisation_id: int) -> TrackRecord:
