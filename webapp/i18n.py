@@ -17,6 +17,11 @@ from models.common import FIELD_LABELS, REGION_LABELS
 
 LANGUAGES = ("zh", "en")
 CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """Today in China (the day milestones fall due, blacklist entries and dispatches run)."""
+    return dt.datetime.now(CHINA).date()
 babel = Babel()
 
 STATUS_LABELS = {

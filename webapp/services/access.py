@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -17,7 +16,7 @@ from models.credit import CreditListing, ListingStatus, ListKind
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile
 from webapp.auth import NO_ORGANISATION, Account
-from webapp.i18n import CHINA
+from webapp.i18n import today
 from webapp.services.errors import PermissionDenied
 
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})
@@ -71,11 +70,6 @@ def in_force(day=None):
     day = today() if day is None else day
     return and_(CreditListing.kind == ListKind.BLACKLIST, CreditListing.status == ListingStatus.ACTIVE,
                 CreditListing.start_date <= day, CreditListing.end_date >= day)
-
-
-def today() -> dt.date:
-    """Today in China."""
-    return dt.datetime.now(CHINA).date()
 
 
 def barred_people(day=None) -> tuple:

@@ -202,12 +202,11 @@ def browse_published(session: Session, query: ChallengeSearch) -> tuple[list[Cha
 
 
 def browse_version(session: Session, query: ChallengeSearch) -> tuple:
-    """What browse_published(query) depends on, as a cache key part: the published challenges' stamp, and for a
-    query the engine's set of them that ranks it (its stamps read in the same round trip)."""
+    """What browse_published(query) depends on, as a cache key part: the published challenges' stamp, or for a
+    query the key of the engine's published set that ranks it (which holds that stamp)."""
     if not query.q.strip():
-        return ranking.challenges_stamp(session), None
-    ranking.read_reverse_stamps(session)
-    return ranking.challenges_stamp(session), ranking.published_key(session)
+        return ranking.challenges_stamp(session)
+    return ranking.published_key(session)
 
 
 def _filtered(statement, query: ChallengeSearch):

@@ -29,7 +29,7 @@ from models.contracts import (
     DeliverableStatus,
 )
 from webapp.auth import Account
-from webapp.i18n import CHINA
+from webapp.i18n import today
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import move
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied
@@ -39,11 +39,6 @@ from webapp.services.transitions import advance, insert_once, lock_for_update
 CONTRACTABLE = (ChallengeStatus.AWARDED, ChallengeStatus.IN_PROGRESS)
 REVISABLE = (ContractStatus.PROPOSED, ContractStatus.CHANGES_REQUESTED)
 REPORTABLE = (DeliverableStatus.PENDING, DeliverableStatus.RETURNED)
-
-
-def today() -> dt.date:
-    """Today in China, the day milestones fall due."""
-    return dt.datetime.now(CHINA).date()
 
 
 def link(contract: Contract) -> str:

@@ -25,8 +25,9 @@ from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.fragments import fragments
+from webapp.i18n import today
 from webapp.services import conflicts, ranking
-from webapp.services.access import is_owner, require_not_barred, require_trusted, today, untrusted_profiles_query
+from webapp.services.access import is_owner, require_not_barred, require_trusted, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import get_challenge, link_to
 from webapp.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError

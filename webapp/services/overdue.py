@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from models.challenges import Challenge
 from models.contracts import Contract, ContractStatus, Deliverable, DeliverableStatus
-from webapp.services.contracts import link, today
+from webapp.i18n import today
+from webapp.services.contracts import link
 from webapp.services.notifications import notify
 from webapp.services.transitions import advanced
 

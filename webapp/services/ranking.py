@@ -118,11 +118,6 @@ def challenges_stamp(session: Session) -> tuple:
 REVERSE_STAMPS = ("profiles", "published", f"vectors.{Subject.CHALLENGE}")  # what published() checks
 
 
-def read_reverse_stamps(session: Session) -> None:
-    """Read what published() checks in one round trip, for a page that is about to rank published challenges."""
-    stamps.read(session, *REVERSE_STAMPS)
-
-
 def published_key(session: Session) -> tuple:
     """What the worker's published set was built from (engine and challenges' stamps), as published() just
     checked it: a key for anything computed from that set."""
