@@ -5,18 +5,25 @@ while `writing()` is in force starts with BEGIN IMMEDIATE, so two requests that 
 change it run one after the other (the second reads what the first committed) instead of failing with
 "database is locked" when the second tries to upgrade its read snapshot. PostgreSQL needs no such lock:
 every state change there is a conditional UPDATE, which its row locks serialise.
+
+On PostgreSQL a request that only reads (no `writing()` in force) may run on a second engine whose
+connections are in autocommit and read-only (`make_reader`): no BEGIN and no ROLLBACK round trip, the same
+visibility as the default READ COMMITTED (each statement sees what was committed before it began), and the
+server refuses any write that was not declared with `writing()`. Neither engine pings the server before each
+checkout (a round trip per request): a pooled connection is checked locally instead (`_still_open`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -65,7 +72,7 @@ def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(url)
     options: dict = {"connect_args": {"check_same_thread": False}}
     if url in ("sqlite://", "sqlite:///:memory:"):
         options["poolclass"] = StaticPool
@@ -73,6 +80,36 @@ def make_engine(url: str) -> Engine:
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def make_reader(url: str) -> Engine | None:
+    """PostgreSQL: an engine for transactions that only read (autocommit, refused any write by the server);
+    None for SQLite, where BEGIN costs no round trip."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        return None
+    return _server_engine(url, isolation_level="AUTOCOMMIT",
+                          connect_args={"options": "-c default_transaction_read_only=on"})
+
+
+def _server_engine(url: str, **options) -> Engine:
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkout", _still_open)
+    return engine
+
+
+def _still_open(dbapi_connection, _record, _proxy) -> None:
+    """Refuse a pooled connection the server has closed (restart, idle timeout, terminated backend), so the
+    pool opens a fresh one — without pool_pre_ping's round trip. An idle connection has nothing to read
+    unless the server said goodbye: its socket is readable then (an error message, or end of file)."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("connection closed")
+    try:
+        readable, _w, _x = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError) as exc:
+        raise DisconnectionError("connection unusable") from exc
+    if readable:
+        raise DisconnectionError("server closed the connection")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -92,6 +129,20 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
 
 
-def new_session(engine: Engine) -> Session:
-    """Open a session that keeps loaded objects usable after commit."""
-    return Session(engine, expire_on_commit=False)
+class RoutedSession(Session):
+    """A session whose transactions read on `reader` unless `writing()` is in force."""
+
+    def __init__(self, engine: Engine, reader: Engine | None = None, **options) -> None:
+        super().__init__(engine, **options)
+        self.reader = reader
+
+    def get_bind(self, *args, **kwargs):
+        """The reading engine outside `writing()`, the session's own engine inside it."""
+        if self.reader is not None and not _WRITING.get():
+            return self.reader
+        return super().get_bind(*args, **kwargs)
+
+
+def new_session(engine: Engine, reader: Engine | None = None) -> Session:
+    """Open a session that keeps loaded objects usable after commit (reading on `reader` when given)."""
+    return RoutedSession(engine, reader, expire_on_commit=False)

@@ -68,7 +68,7 @@ def app(database_url, tmp_path):
     """An app on an empty database."""
     app = make_app(database_url, tmp_path)
     yield app
-    app.extensions["engine"].dispose()
+    db.dispose(app)
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def shared_database(database_url: str, tmp_path: Path, app) -> Iterator[tuple[st
     with own.app_context():
         db.create_all()
     yield url, World.build(own)
-    own.extensions["engine"].dispose()
+    db.dispose(own)
 
 
 @contextmanager

@@ -263,7 +263,7 @@ def test_profile_edit_reaches_another_worker(tmp_path):
     assert edited not in [i["profile_id"] for i in before]
     assert edited in [i["profile_id"] for i in after[:2]]
     for app in (first, second):
-        app.extensions["engine"].dispose()
+        db.dispose(app)
 
 
 def test_match_report_counts_top_five_and_ten(world, curated, runner):

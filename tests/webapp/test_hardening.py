@@ -62,7 +62,7 @@ def test_the_limit_holds_across_hosts(tmp_path):
     answers = [sign_in(hosts[i % 2].test_client(), email, "wrong").status_code for i in range(11)]
     assert answers == [401] * 10 + [429]
     for host in hosts:
-        host.extensions["engine"].dispose()
+        db.dispose(host)
 
 
 def test_wrong_api_tokens_from_one_address_are_throttled(world):

@@ -86,7 +86,7 @@ def test_demo_is_deterministic():
                 session.exec(select(Challenge.title, Challenge.status, Challenge.budget)
                              .order_by(Challenge.id)).all(),
             ))
-        app.extensions["engine"].dispose()
+        db.dispose(app)
     assert snapshots[0] == snapshots[1]
 
 

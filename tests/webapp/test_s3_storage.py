@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from models.db import writing
 from tests import s3_server
 from tests.conftest import make_app, require
 from tests.webapp.test_files import PDF, download, upload
@@ -40,7 +41,7 @@ def s3_world(s3, database_url, tmp_path, monkeypatch):
     app = make_app(database_url, tmp_path, FILE_STORAGE="s3", S3_BUCKET=BUCKET, S3_ENDPOINT_URL=s3,
                    S3_REGION="us-east-1")
     yield World.build(app), client
-    app.extensions["engine"].dispose()
+    db.dispose(app)
 
 
 def _exists(client) -> bool:
@@ -68,7 +69,7 @@ def test_a_rolled_back_upload_leaves_no_object(s3_world):
     """An upload whose transaction rolls back after the object was written leaves nothing in the bucket."""
     world, client = s3_world
     cid = world.challenge("draft")
-    with world.app.test_request_context():
+    with world.app.test_request_context(method="POST"), writing():  # as an unsafe request writes
         from flask_login import login_user
 
         from webapp.auth import load_account

@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from tests.webapp.test_curation import EXPERT, add_solver
 from tests.webapp.test_dispatch import ORCHARD, ask, propose
+from webapp import db
 
 PAGES = [
     ("solver", "/"), ("owner", "/"), ("manager", "/"), ("government", "/"), ("commissioner", "/"),
@@ -32,12 +33,14 @@ def counting(app):
     def record(_conn, _cursor, statement, *_args):
         seen.append(statement)
 
-    engine = app.extensions["engine"]
-    event.listen(engine, "before_cursor_execute", record)
+    engines = db.engines(app)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def load(world, clients: dict, nick: str, path: str, cid: int) -> int:
