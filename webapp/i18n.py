@@ -11,6 +11,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup
 
+from matching import Reason
 from matching.bands import band
 from matching.settings import Settings
 from models.common import FIELD_LABELS, REGION_LABELS
@@ -228,11 +229,15 @@ def select_locale() -> str:
 
 def label(table: str, code: object) -> str:
     """The display label of a code in the current language."""
+    return _label(table, code, language())
+
+
+def _label(table: str, code: object, lang: str) -> str:
     value = getattr(code, "value", code)
     pair = TABLES[table].get(str(value))
     if pair is None:
         return str(value)
-    return pair[0] if language() == "zh" else pair[1]
+    return pair[0] if lang == "zh" else pair[1]
 
 
 def language() -> str:
@@ -246,17 +251,28 @@ def language() -> str:
 
 def reason(item) -> str:
     """An engine reason (matching.Reason, or its stored dict) in the current language: shared terms, matched
-    keywords (a fuzzy match as 锂电池≈锂离子电池), the best document's title, the same region, or the load."""
-    data = item.as_dict() if hasattr(item, "as_dict") else dict(item)
+    keywords (a fuzzy match as 锂电池≈锂离子电池), the best document's title, the same region, or the load.
+    An engine's Reason is worded once per language (a candidates page words 20 rows of them on every view)."""
+    if isinstance(item, Reason):
+        return _worded(item, language())
+    return _word(dict(item), language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _worded(item: Reason, lang: str) -> str:
+    return _word(item.as_dict(), lang)
+
+
+def _word(data: dict, lang: str) -> str:
     kind = data.get("kind", "")
     if kind == "capacity" and data.get("capacity") == 0:
-        return label("capacity", "unavailable")
-    joined = "、".join if language() == "zh" else ", ".join
+        return _label("capacity", "unavailable", lang)
+    joined = "、".join if lang == "zh" else ", ".join
     values = {
         "terms": lambda: joined(data.get("terms", [])),
         "keywords": lambda: joined(q if q == c else f"{q}≈{c}" for q, c in data.get("pairs", [])),
         "document": lambda: data.get("title", ""),
-        "region": lambda: label("region", data.get("region", "")),
+        "region": lambda: _label("region", data.get("region", ""), lang),
         "capacity": lambda: f"{data.get('load')}/{data.get('capacity')}",
         "topic": lambda: data.get("title", ""),
         "lexical": lambda: "",
@@ -264,8 +280,8 @@ def reason(item) -> str:
     if kind not in values:
         return str(kind)
     if not values[kind]():
-        return label("reason", kind)
-    return f"{label('reason', kind)}{'：' if language() == 'zh' else ': '}{values[kind]()}"
+        return _label("reason", kind, lang)
+    return f"{_label('reason', kind, lang)}{'：' if lang == 'zh' else ': '}{values[kind]()}"
 
 
 def score(value: float | None) -> Markup:
@@ -273,9 +289,14 @@ def score(value: float | None) -> Markup:
     language."""
     if value is None:
         return Markup("")
+    return _scored(value, language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _scored(value: float, lang: str) -> Markup:
     strength = band(value, BAND_SETTINGS)
     return Markup('<b>{}</b><small>/100</small> <span class="band {}">{}</span>').format(
-        points(value), strength, label("band", strength))
+        points(value), strength, _label("band", strength, lang))
 
 
 def points(value: float) -> int:

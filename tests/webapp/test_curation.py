@@ -9,6 +9,7 @@ from models.accounts import OrgKind
 from models.curation import CuratorDecision, Recommendation
 from tests.world import World, challenge_payload
 from webapp import create_app, db
+from webapp.i18n import BAND_LABELS
 
 EXPERT = "精密齿轮成形磨削与砂轮修整，RV减速器摆线轮齿形误差在机测量与补偿"
 
@@ -106,6 +107,9 @@ def test_reasons_are_data_and_pages_word_them_in_the_readers_language(world, cur
     client.get("/lang/en")
     english = client.get(f"/challenges/{curated['challenge']}/candidates").get_data(as_text=True)
     assert f"Shared terms: {', '.join(terms)}" in english
+    band = items[0]["band"]  # the same score and reasons, worded once per language (not once for both)
+    assert f'class="band {band}">{BAND_LABELS[band][0]}<' in page and "共同术语" not in english
+    assert f'class="band {band}">{BAND_LABELS[band][1]}<' in english and "Shared terms" not in page
 
 
 def test_scores_carry_a_band_and_a_weak_ranking_says_so(world, curated):
