@@ -52,7 +52,7 @@ class CuratorDecision(SQLModel, table=True):
     recommendation_id: int | None = Field(default=None, foreign_key="recommendation.id")
     curator_id: int = Field(foreign_key="user.id", index=True)
     decision: Decision = Field(sa_type=enum_type(Decision))
-    reject_reason: RejectReason | None = Field(default=None, sa_type=enum_type(RejectReason))
+    reject_reason: RejectReason | None = Field(default=None, index=True, sa_type=enum_type(RejectReason))
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(default_factory=utcnow)
 
