@@ -36,9 +36,9 @@ def ranked_candidates(challenge_id: int):
     items = [RankedCandidate(rank=r.rank, profile_id=r.profile.id, name=r.profile.display_name,
                              kind=r.profile.kind.value, score=r.hit.score, band=band(r.hit.score, BAND_SETTINGS),
                              reasons=ranking.stored(r.hit.reasons),
-                             region=r.profile.region.value, organisation=r.organisation,
+                             region=r.profile.region.value, organisation=r.profile.organisation,
                              recommendation_id=r.recommendation_id,
-                             decision=r.decision.decision if r.decision else None, load=r.load,
+                             decision=r.decision.decision if r.decision else None, load=r.profile.load,
                              capacity=r.profile.capacity) for r in rows]
     return RankedCandidateList(engine_version=ENGINE_VERSION, items=items)
 

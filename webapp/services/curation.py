@@ -44,11 +44,9 @@ class Row:
 
     rank: int | None  # the engine's rank; None for an accepted candidate outside the engine's top k
     hit: Hit
-    profile: Profile
-    organisation: str
+    profile: ranking.Listed  # with its organisation's name and its load (engagements under way)
     recommendation_id: int | None
     decision: CuratorDecision | None
-    load: int = 0  # engagements under way (accepted bids on live challenges, live dispatches)
 
 
 @dataclass(frozen=True)
@@ -139,19 +137,13 @@ def ranked_candidates(session: Session, user: Account, challenge_id: int, kind: 
     hits, extra, shown = fragments("rankings").value(key, lambda: _ranked(engine, query, k, kind, pinned))
     ranked = {h.candidate_id for h in hits}
     extra = [h for h in extra if h.candidate_id not in ranked]  # accepted candidates outside the top k
-    found = session.exec(select(Profile, Organisation.name).outerjoin(
-        Organisation, Organisation.id == Profile.organisation_id).where(
-        col(Profile.id).in_([int(h.candidate_id) for h in hits + extra]))).all()
-    profiles = {p.id: p for p, _name in found}
-    organisations = {p.organisation_id: name for p, name in found}
+    profiles = ranking.listed(session, [int(h.candidate_id) for h in hits + extra])
     stored = record_shown(session, challenge.id, shown)
-    loads = ranking.current_loads(session, list(profiles))
     rows = []
     for position, hit in [(None, h) for h in extra] + list(enumerate(hits, start=1)):
         profile = profiles[int(hit.candidate_id)]
-        rows.append(Row(position, hit, profile, organisations.get(profile.organisation_id, ""),
-                        None if position is None else stored[profile.id], decisions.get(profile.id),
-                        loads.get(profile.id, 0)))
+        rows.append(Row(position, hit, profile, None if position is None else stored[profile.id],
+                        decisions.get(profile.id)))
     top = {int(pid): i for i, pid in enumerate(pinned)}
     return sorted(rows, key=lambda r: (top.get(r.profile.id, len(top)), r.rank or 0))
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import bindparam, or_, union_all
+from sqlalchemy import bindparam, func, or_, union_all
 from sqlmodel import Session, col, select
 
 from matching import Candidate, Document, Matcher, Query
 from matching.reverse import QuerySet
+from models.accounts import Organisation
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
+from models.common import Region
 from models.dispatch import Dispatch, is_live
 from models.embeddings import Embedding, Subject
-from models.profiles import Achievement, Profile
+from models.profiles import Achievement, Profile, ProfileKind
 from models.profiles import Document as ProfileDocument
 from models.teams import BidMember, MemberStatus
 from webapp.services import embeddings, saved_index, stamps
@@ -214,6 +216,42 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
     for profile_id in session.execute(_loads(profile_ids is not None), params).scalars():  # one round trip
         loads[profile_id] += 1
     return loads
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What a page of candidates shows of a profile (not its texts), with its organisation's name and its
+    current load."""
+
+    id: int
+    display_name: str
+    kind: ProfileKind
+    region: Region
+    user_id: int
+    capacity: int
+    available: bool
+    organisation: str
+    load: int
+
+
+def listed(session: Session, profile_ids: list[int]) -> dict[int, Listed]:
+    """Profiles as a page of candidates shows them, in one round trip (loads as current_loads counts them)."""
+    rows = session.execute(_listed(), {"ids": profile_ids, "today": dt.date.today()}).all()
+    return {row.id: Listed(*row) for row in rows}
+
+
+@lru_cache(maxsize=1)
+def _listed():
+    """The statement of listed(); built once."""
+    engagements = _loads(True).subquery()
+    loads = select(engagements.c[0].label("profile_id"), func.count().label("n")).group_by(
+        engagements.c[0]).subquery()
+    return (select(Profile.id, Profile.display_name, Profile.kind, Profile.region, Profile.user_id,
+                   Profile.capacity, Profile.available, func.coalesce(Organisation.name, ""),
+                   func.coalesce(loads.c.n, 0))
+            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+            .outerjoin(loads, loads.c.profile_id == Profile.id)
+            .where(col(Profile.id).in_(bindparam("ids", expanding=True))))
 
 
 @lru_cache(maxsize=2)
