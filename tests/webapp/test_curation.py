@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from models.accounts import OrgKind
 from models.curation import CuratorDecision, Recommendation
@@ -142,6 +142,27 @@ def test_a_reload_stores_nothing_new_but_a_changed_ranking_is_stored(world, cura
     world.api("other_solver", "PATCH", "/profiles/me", {"expertise": EXPERT + "，摆线轮磨削"})
     ranked(world, "manager", cid)
     assert stored() > first
+
+
+def test_a_reload_after_another_worker_stored_an_older_ranking_stores_the_shown_one_again(world, curated):
+    """A worker that already checked its ranking against the stored rows checks again once another worker
+    (here: a row written as an older ranking would be) stored something newer for the challenge: the audit
+    keeps what was last shown, and the page links that row."""
+    cid = curated["challenge"]
+    first = ranked(world, "manager", cid).json["items"][0]
+    ranked(world, "manager", cid)  # checked and kept by this worker
+    with world.app.app_context():
+        session = db.session()
+        session.add(Recommendation(challenge_id=cid, profile_id=first["profile_id"], rank=7, score=0.1,
+                                   reasons=[], engine_version="older"))
+        session.commit()
+    again = ranked(world, "manager", cid).json["items"][0]
+    with world.app.app_context():
+        last = db.session().exec(select(Recommendation.id, Recommendation.rank, Recommendation.score).where(
+            Recommendation.challenge_id == cid, Recommendation.profile_id == first["profile_id"])
+            .order_by(col(Recommendation.id).desc())).first()
+    assert tuple(last) == (again["recommendation_id"], 1, pytest.approx(first["score"]))
+    assert again["recommendation_id"] != first["recommendation_id"]
 
 
 def test_rejected_candidate_never_returns(world, curated):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, union
+from sqlalchemy import bindparam, func, union
 from sqlmodel import Session, col, select
 
 from matching import ENGINE_VERSION, Hit, Matcher, Query
@@ -168,10 +168,26 @@ def record_shown(session: Session, challenge_id: int, entries: list[Shown]) -> d
     """Store the shown ranking entries that differ from each profile's last stored one; return the
     recommendation id of every entry.
 
-    A reload changes nothing and only reads. When something changed, the rows are written in a short
-    transaction of their own that re-checks under a lock both databases honour (SQLite: BEGIN IMMEDIATE;
-    PostgreSQL: the challenge row FOR UPDATE), so concurrent first views store each entry once.
+    A reload changes nothing and only reads: once a worker has checked a kept ranking's entries against
+    the stored ones, it reads only the challenge's newest recommendation id until that moves (rows are
+    never deleted, so an unchanged newest id means unchanged stored rows). The memo holds the entries
+    themselves, so their id() stays theirs.
     """
+    latest = session.execute(_latest_shown(), {"challenge_id": challenge_id}).scalar()
+    key = ("shown", challenge_id, latest, id(entries))
+    return fragments("rankings").value(key, lambda: (entries, _store_changed(session, challenge_id, entries)))[1]
+
+
+@lru_cache(maxsize=1)
+def _latest_shown():
+    """The newest stored recommendation of a challenge; built once."""
+    return select(func.max(Recommendation.id)).where(Recommendation.challenge_id == bindparam("challenge_id"))
+
+
+def _store_changed(session: Session, challenge_id: int, entries: list[Shown]) -> dict[int, int]:
+    """record_shown's check and write. When something changed, the rows are written in a short transaction
+    of their own that re-checks under a lock both databases honour (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+    the challenge row FOR UPDATE), so concurrent first views store each entry once."""
     profile_ids = [entry.profile_id for entry in entries]
     shown = last_shown(session, challenge_id, profile_ids)
     if all(_same(shown.get(entry.profile_id), entry) for entry in entries):
