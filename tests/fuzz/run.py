@@ -1,8 +1,9 @@
 """Schemathesis against the served API, as several roles: the bounded run of the test suite and `make fuzz`.
 
 `python -m tests.fuzz.run [--examples N] [--stateful] [--databases sqlite,postgres]` loads the demo into a
-fresh database, serves it with gunicorn, runs `schemathesis run --checks all` once per role and prints one
-table: test cases, failures and server errors per role and database. Exit status 1 when anything failed.
+fresh database, serves it with gunicorn, runs schemathesis with every check but the response-time limit (tests
+do not time) once per role and prints one table: test cases, failures and server errors per role and
+database. Exit status 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -78,11 +79,19 @@ def serving(env: dict[str, str]) -> Iterator[str]:
         process.wait(timeout=15)
 
 
+# Every check schemathesis has but the response-time limit (`--checks all` adds it, at 10 s): tests do not
+# time, benchmarks do — a loaded CI machine once took longer than that for one request.
+CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+          "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
+          "positive_data_acceptance", "missing_required_header", "unsupported_method", "allow_header_conformance",
+          "use_after_free", "ensure_resource_availability", "ignored_auth", "object_level_authorization")
+
+
 def fuzz(base: str, role: str, token: str, examples: int, stateful: bool, report: Path) -> Outcome:
     """One schemathesis run as one role, on a fixed seed."""
     phases = "examples,coverage,fuzzing" + (",stateful" if stateful else "")
     command = [str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", f"{base}/api/v1/openapi.json",
-               "--checks", "all", "-H", f"Authorization: Bearer {token}", "--max-examples", str(examples),
+               "--checks", ",".join(CHECKS), "-H", f"Authorization: Bearer {token}", "--max-examples", str(examples),
                "--seed", "20261201", "--generation-deterministic", "--phases", phases, "--no-color",
                "--report", "json", "--report-json-path", str(report)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=report.parent)
