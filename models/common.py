@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import SQLModel
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
     """Current time, timezone-aware UTC (SQLModel stores datetimes as UTC)."""
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in China, whatever the server's time zone: the day deadlines close, milestones fall due, dispatches
+    and blacklist entries run. A date a person typed means a day in China; `date.today()` would be the server's
+    day, one day behind China from 16:00 to 24:00 UTC."""
+    return datetime.now(CHINA).date()
 
 
 class TechField(StrEnum):

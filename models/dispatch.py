@@ -10,7 +10,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel, col
 
-from models.common import ReasonRead, enum_type, utcnow
+from models.common import ReasonRead, enum_type, today, utcnow
 from models.validation import MAX_RECORD_ID, iso_date, non_blank, within_years
 
 
@@ -29,14 +29,14 @@ def is_live(day: Any = None):
     Planned and active dispatches become past on their own when the end date passes; nothing has to run.
     """
     return col(Dispatch.status).in_((DispatchStatus.PLANNED, DispatchStatus.ACTIVE)) \
-        & (col(Dispatch.end_date) >= (dt.date.today() if day is None else day))
+        & (col(Dispatch.end_date) >= (today() if day is None else day))
 
 
 def shown_status(dispatch: Dispatch) -> DispatchStatus:
     """The status a person should see: by the calendar for planned and active dispatches."""
-    if dispatch.status == DispatchStatus.ENDED or dispatch.end_date < dt.date.today():
+    if dispatch.status == DispatchStatus.ENDED or dispatch.end_date < today():
         return DispatchStatus.ENDED
-    return DispatchStatus.ACTIVE if dispatch.start_date <= dt.date.today() else DispatchStatus.PLANNED
+    return DispatchStatus.ACTIVE if dispatch.start_date <= today() else DispatchStatus.PLANNED
 
 
 class Dispatch(SQLModel, table=True):
@@ -148,7 +148,7 @@ class ProposalCreate(SQLModel):
     @field_validator("start_date")
     @classmethod
     def _recent_start(cls, value: dt.date) -> dt.date:
-        if value < dt.date.today() - dt.timedelta(days=365):
+        if value < today() - dt.timedelta(days=365):
             raise ValueError("the service period cannot start more than a year ago")
         return value
 
@@ -158,7 +158,7 @@ class ProposalCreate(SQLModel):
         start = info.data.get("start_date")
         if start is not None and value <= start:
             raise ValueError("the end date must be after the start date")
-        if value <= dt.date.today():
+        if value <= today():
             raise ValueError("the service period has already ended")
         within_years(value)
         return value

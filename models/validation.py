@@ -8,6 +8,8 @@ import unicodedata
 
 from pydantic import ValidationInfo
 
+from models.common import today
+
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 40
 
@@ -64,14 +66,14 @@ def iso_date(value: object) -> object:
 
 def within_years(value: dt.date | None, years: int = MAX_YEARS_AHEAD) -> dt.date | None:
     """Refuse a date further ahead than `years` from today (typos such as 9999-12-31)."""
-    if value is not None and value > dt.date.today() + dt.timedelta(days=365 * years + years // 4):
+    if value is not None and value > today() + dt.timedelta(days=365 * years + years // 4):
         raise ValueError(f"the date must be within {years} years from today")
     return value
 
 
 def future_deadline(value: dt.date | None) -> dt.date | None:
     """A deadline: after today, and within the years a typo check allows."""
-    if value is not None and value <= dt.date.today():
+    if value is not None and value <= today():
         raise ValueError("deadline must be after today")
     return within_years(value)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from models.common import CHINA, today
 from models.migrate import upgrade
 from tests import budget, pg_server  # noqa: F401  (budget: the hypothesis profile)
 from tests.world import World
@@ -92,4 +94,20 @@ def world(app) -> World:
 @pytest.fixture
 def future() -> str:
     """A deadline 60 days ahead, as the API takes it."""
-    return (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    return (today() + dt.timedelta(days=60)).isoformat()
+
+
+@pytest.fixture
+def server_off_chinas_day(monkeypatch):
+    """This process in a time zone whose calendar day is not China's right now, at least an hour from turning:
+    22:xx on China's yesterday until 18:59 in China, 01:xx on China's tomorrow after that. Code that asks the
+    server for its date (`date.today()`) instead of China's (`models.common.today`) finds the wrong day.
+    A POSIX zone string needs no time-zone database ("LCL-5" is UTC+5)."""
+    hour = dt.datetime.now(CHINA).hour
+    offset = 6 - hour if hour <= 18 else 33 - hour  # hours east of UTC: -12 … +14
+    monkeypatch.setenv("TZ", f"LCL{-offset:+d}")
+    time.tzset()
+    assert dt.date.today() != today()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -11,7 +11,7 @@ from sqlmodel import select
 from werkzeug.security import generate_password_hash
 
 from models.accounts import OrgKind, Role
-from models.common import Region
+from models.common import Region, today
 from models.profiles import Profile
 from webapp import db
 from webapp.services import accounts
@@ -37,7 +37,7 @@ def challenge_payload(**overrides: Any) -> dict[str, Any]:
         "field": "smart_manufacturing",
         "keywords": ["RV减速器", "磨削", "齿形误差"],
         "budget": 800000,
-        "deadline": (dt.date.today() + dt.timedelta(days=60)).isoformat(),
+        "deadline": (today() + dt.timedelta(days=60)).isoformat(),
         "region": "tianjin",
         "confidential_details": "现有产线良率 82%，目标 95%；设备型号 Reishauer RZ 260。",
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
@@ -14,15 +13,9 @@ from markupsafe import Markup
 from matching import Reason
 from matching.bands import band
 from matching.settings import Settings
-from models.common import FIELD_LABELS, REGION_LABELS
+from models.common import CHINA, FIELD_LABELS, REGION_LABELS
 
 LANGUAGES = ("zh", "en")
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """Today in China (the day milestones fall due, blacklist entries and dispatches run)."""
-    return dt.datetime.now(CHINA).date()
 babel = Babel()
 
 STATUS_LABELS = {

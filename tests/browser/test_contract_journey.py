@@ -11,6 +11,7 @@ import sqlite3
 
 import pytest
 
+from models.common import today
 from tests.browser.conftest import signed_in
 
 pytestmark = pytest.mark.browser
@@ -53,15 +54,15 @@ def test_award_to_completed_and_registered_contract(browser, demo_server, demo_i
     accept_dialogs(owner)
     owner.goto(f"/challenges/{CHALLENGE}")
     owner.get_by_role("link", name="起草合同").click()
-    today = dt.date.today()
+    day = today()
     owner.locator("input[name=price]").fill("1000000")
-    owner.locator("input[name=end_date]").fill((today + dt.timedelta(days=120)).isoformat())
+    owner.locator("input[name=end_date]").fill((day + dt.timedelta(days=120)).isoformat())
     rows = [("样机交付", "热导率 ≥ 400 W/m·K", "400000", 40), ("产线验证", "良率 ≥ 95%", "600000", 110)]
     for i, (title, indicators, amount, days) in enumerate(rows, start=1):
         owner.locator(f"input[name=milestone_title_{i}]").fill(title)
         owner.locator(f"input[name=milestone_indicators_{i}]").fill(indicators)
         owner.locator(f"input[name=milestone_amount_{i}]").fill(amount)
-        owner.locator(f"input[name=milestone_due_{i}]").fill((today + dt.timedelta(days=days)).isoformat())
+        owner.locator(f"input[name=milestone_due_{i}]").fill((day + dt.timedelta(days=days)).isoformat())
     owner.get_by_role("button", name="发送给揭榜方确认").click()
     owner.get_by_text("合同已提出").wait_for()
     contract_url = owner.url

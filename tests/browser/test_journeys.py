@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from models.common import today
 from tests.browser.conftest import sign_in, signed_in
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,7 @@ def test_enterprise_posts_and_submits_a_challenge(page):
     page.get_by_label("领域").select_option("smart_manufacturing")
     page.get_by_label("地区").select_option("tianjin")
     page.get_by_label("榜单金额（元）").fill("600000")
-    page.get_by_label("截止日期").fill((dt.date.today() + dt.timedelta(days=45)).isoformat())
+    page.get_by_label("截止日期").fill((today() + dt.timedelta(days=45)).isoformat())
     page.get_by_label("关键词（用逗号分隔）").fill("蜗轮副, 磨损监测")
     page.get_by_role("button", name="保存草稿").click()
     page.get_by_text("草稿已保存").wait_for()
@@ -141,7 +142,7 @@ def test_government_approves_a_dispatch_proposal(browser, demo_server):
     gov.get_by_role("link", name="选派", exact=True).click()
     row = gov.locator("tr", has_text="浏览器测试：数控机床主轴热变形")
     row.get_by_role("checkbox").check()
-    start = dt.date.today() + dt.timedelta(days=3)
+    start = today() + dt.timedelta(days=3)
     gov.get_by_label("开始").fill(start.isoformat())
     gov.get_by_label("结束").fill((start + dt.timedelta(days=180)).isoformat())
     gov.get_by_role("button", name="生成选派方案").click()

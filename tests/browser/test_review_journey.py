@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from models.common import today
 from tests.browser.conftest import signed_in
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ def test_a_solver_asks_and_the_enterprise_answers_and_posts_an_addendum(browser,
     question.locator("textarea[name=answer]").fill("中试规模每小时100公斤，原料由我方提供。")
     question.get_by_role("button", name="发布答复").click()
     owner.get_by_text("答复已发布").wait_for()
-    later = (dt.date.today() + dt.timedelta(days=150)).isoformat()
+    later = (today() + dt.timedelta(days=150)).isoformat()
     owner.locator("summary", has_text="发布补充公告").click()
     owner.locator("#clarifications textarea[name=text]").fill("截止日期顺延，便于各方开展原料测试。")
     owner.get_by_label("新的截止日期", exact=False).fill(later)
@@ -100,7 +101,7 @@ def test_a_blind_review_then_a_parallel_award_and_a_declined_bidder_sees_why(bro
     owner.get_by_role("link", name="发起专家评审").click()
     owner.get_by_label("每个方案的专家数").fill("1")
     owner.get_by_label("每位专家最多评审方案数").fill("3")
-    owner.get_by_label("评分截止").fill((dt.date.today() + dt.timedelta(days=10)).isoformat())
+    owner.get_by_label("评分截止").fill((today() + dt.timedelta(days=10)).isoformat())
     owner.get_by_role("button", name="推荐专家组").click()
     owner.get_by_text("系统已推荐评审专家组").wait_for()
     assert "可达" in owner.get_by_test_id("panel-total").inner_text()

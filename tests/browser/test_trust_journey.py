@@ -12,6 +12,7 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
+from models.common import today
 from models.validation import with_check_character
 from tests.browser.conftest import BIN, ROOT, signed_in
 from tests.webapp.served import free_port, wait_until_serving
@@ -108,7 +109,7 @@ def test_a_new_company_is_verified_invites_a_colleague_and_is_found_by_visitors(
     colleague.get_by_label("领域").select_option("smart_manufacturing")
     colleague.get_by_label("地区").select_option("tianjin")
     colleague.get_by_label("榜单金额（元）").fill("450000")
-    colleague.get_by_label("截止日期").fill((dt.date.today() + dt.timedelta(days=40)).isoformat())
+    colleague.get_by_label("截止日期").fill((today() + dt.timedelta(days=40)).isoformat())
     colleague.get_by_role("button", name="保存草稿").click()
     colleague.get_by_role("button", name="提交审核").click()
     colleague.get_by_text("已提交审核").wait_for()

@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 
 from models.accounts import OrgKind
+from models.common import today
 from tests.webapp.test_contracts import accepted_bid, challenge_status, milestone, propose, terms
 from tests.webapp.test_credit import blacklist
 from tests.webapp.test_reviews import GEARS, expert
 
-DUE = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+DUE = (today() + dt.timedelta(days=10)).isoformat()
 INDICATORS = [{"name": "齿形误差", "target": "≤ 3", "unit": "μm", "method": "齿轮测量中心", "confidential": False},
               {"name": "良率", "target": "≥ 95", "unit": "%", "method": "连续三批", "confidential": True}]
 

@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 
+from models.common import today
 from tests.world import challenge_payload
 
 
 @pytest.fixture
 def catalogue(world):
     """Four published challenges and one draft, different in text, field, region, budget, deadline."""
-    soon = (dt.date.today() + dt.timedelta(days=20)).isoformat()
-    late = (dt.date.today() + dt.timedelta(days=200)).isoformat()
+    soon = (today() + dt.timedelta(days=20)).isoformat()
+    late = (today() + dt.timedelta(days=200)).isoformat()
     ids = {
         "gear": world.challenge("published"),
         "battery": world.challenge("published", title="磷酸铁锂电池低温快充", summary="提升-20℃充电能力。",
@@ -71,8 +72,8 @@ def test_search_with_no_match_is_empty(world, catalogue):
     ("budget_min=1000000", {"battery", "vision"}),
     ("budget_max=500000", {"alloy"}),
     ("budget_min=1000000&budget_max=2000000", {"vision"}),
-    (f"deadline_before={(dt.date.today() + dt.timedelta(days=30)).isoformat()}", {"battery"}),
-    (f"deadline_after={(dt.date.today() + dt.timedelta(days=100)).isoformat()}", {"vision"}),
+    (f"deadline_before={(today() + dt.timedelta(days=30)).isoformat()}", {"battery"}),
+    (f"deadline_after={(today() + dt.timedelta(days=100)).isoformat()}", {"vision"}),
 ])
 def test_filters(world, catalogue, query, expected):
     """Do field, region, budget and deadline filters narrow the list?"""

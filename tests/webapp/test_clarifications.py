@@ -8,6 +8,7 @@ import datetime as dt
 from sqlmodel import select
 
 from models.audit import AuditEvent
+from models.common import today
 from webapp import db
 
 
@@ -123,7 +124,7 @@ def test_an_addendum_moves_the_deadline_audited_and_notified(world):
     cid = world.challenge("published")
     world.bid(cid)
     world.api("other_solver", "POST", f"/challenges/{cid}/accept-terms")
-    new = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    new = (today() + dt.timedelta(days=90)).isoformat()
     old = world.api("owner", "GET", f"/challenges/{cid}").json["deadline"]
     posted = world.api("owner", "POST", f"/challenges/{cid}/addenda", {"text": "截止日期延长一个月。", "deadline": new})
     assert posted.status_code == 201, posted.json

@@ -21,6 +21,7 @@ from models.accounts import Role, User
 from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus
 from models.clarifications import Addendum
+from models.common import today
 from models.dispatch import Dispatch
 from models.files import Attachment
 from models.membership import MemberInvitation
@@ -249,7 +250,7 @@ def test_a_deadline_addendum_racing_an_award_leaves_one_outcome(shared, server):
     bid = world.bid(cid)
     owner = world.users["owner"]["token"]
     def addendum(days: int) -> tuple:  # each its own day, so every addendum that lands moves the deadline
-        later = (dt.date.today() + dt.timedelta(days=days)).isoformat()
+        later = (today() + dt.timedelta(days=days)).isoformat()
         return owner, "POST", f"/challenges/{cid}/addenda", {"text": "延期", "deadline": later}
 
     accept = (owner, "POST", f"/bids/{bid}/accept", None)
@@ -272,7 +273,7 @@ def test_concurrent_reviews_of_one_challenge_open_once(shared, server):
     """Twelve requests to open the review of one challenge at once: one review, one proposal, one event."""
     _url, world = shared
     cid, _bids = reviewed_contest(world)
-    body = {"per_bid": 2, "max_load": 2, "deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat()}
+    body = {"per_bid": 2, "max_load": 2, "deadline": (today() + dt.timedelta(days=9)).isoformat()}
     one_winner(race(server, [(world.users["owner"]["token"], "POST", f"/challenges/{cid}/review", body)] * N),
                success=201)
     assert count(world, Review) == 1 and audited(world, "review.opened") == 1
@@ -294,7 +295,7 @@ def test_concurrent_conflict_declarations_replace_once(shared, server):
     _url, world = shared
     cid, _bids = reviewed_contest(world)
     owner = world.users["owner"]["token"]
-    body = {"per_bid": 1, "max_load": 3, "deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat()}
+    body = {"per_bid": 1, "max_load": 3, "deadline": (today() + dt.timedelta(days=9)).isoformat()}
     review = call(server, owner, f"/challenges/{cid}/review", "POST", body)[1]
     call(server, owner, f"/reviews/{review['id']}/confirm", "POST", None)
     first = review["assignments"][0]

@@ -4,6 +4,7 @@ takes effect and the others answer a clean 409; a challenge is started and compl
 from __future__ import annotations
 
 from models.challenges import Challenge, ChallengeStatus
+from models.common import today
 from models.contracts import Contract, ContractStatus, Deliverable, DeliverableStatus
 from tests.webapp.test_concurrency import N, audited, count, one_winner, race
 from tests.webapp.test_contracts import accepted_bid, terms
@@ -131,7 +132,7 @@ def test_answers_racing_on_one_change_and_duplicate_proposals_do_one_thing(share
 
 def day_date(offset: int):
     import datetime as dt
-    return dt.date.today() + dt.timedelta(days=offset)
+    return today() + dt.timedelta(days=offset)
 
 
 def test_referrals_and_conclusions_of_one_final_milestone_at_once_do_one_thing(shared, server):

@@ -9,13 +9,14 @@ import pytest
 from sqlmodel import select
 
 from models.challenges import Bid, BidStatus
+from models.common import today
 from models.contracts import Contract, Deliverable
 from webapp import db
 
 
 def day(offset: int) -> str:
     """A day counted from today, as the API takes it."""
-    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
+    return (today() + dt.timedelta(days=offset)).isoformat()
 
 
 def terms(**overrides) -> dict:

@@ -8,13 +8,14 @@ import re
 
 import pytest
 
+from models.common import today
 from tests.webapp.test_curation import EXPERT, add_solver
 from tests.webapp.test_reviews import contest  # noqa: F401 (fixture)
 from tests.webapp.test_subsidies import PLAN
 
 
 def day(offset: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
+    return (today() + dt.timedelta(days=offset)).isoformat()
 
 
 def blacklist(world, nick: str | None = None, organisation: str | None = None, **overrides):

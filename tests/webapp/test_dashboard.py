@@ -9,6 +9,7 @@ import io
 import pytest
 
 from models.accounts import Role
+from models.common import today
 
 
 @pytest.fixture
@@ -80,8 +81,8 @@ def test_commissioner_load_counts_live_dispatches_against_capacity(world):
     profile = world.add_person("orchard", "天津市农业科学院", "苹果矮砧密植栽培与果园水肥一体化技术服务",
                                Role.COMMISSIONER, capacity=4)
     request = world.api("owner", "POST", "/dispatch/requests", {"need": "果园需要矮砧密植栽培和水肥一体化技术指导"})
-    start = dt.date.today().isoformat()
-    end = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    start = today().isoformat()
+    end = (today() + dt.timedelta(days=90)).isoformat()
     proposal = world.api("government", "POST", "/dispatch/proposals",
                          {"request_ids": [request.json["id"]], "start_date": start, "end_date": end}).json
     assert [i["commissioner_profile_id"] for i in proposal["items"]] == [profile]

@@ -9,15 +9,15 @@ import pytest
 from sqlmodel import select
 
 from models.accounts import OrgKind, Role
-from models.common import Region
+from models.common import Region, today
 from models.dispatch import Dispatch, DispatchRequest
 from webapp import db
 from webapp.services import dispatch as service
 
 ORCHARD = "苹果矮砧密植栽培、果园水肥一体化与病虫害绿色防控技术服务"
 CASTING = "铸造缺陷分析、砂型铸造工艺优化与球墨铸铁熔炼质量控制"
-START = (dt.date.today() + dt.timedelta(days=7)).isoformat()
-END = (dt.date.today() + dt.timedelta(days=190)).isoformat()
+START = (today() + dt.timedelta(days=7)).isoformat()
+END = (today() + dt.timedelta(days=190)).isoformat()
 
 
 def ask(world, nick: str, need: str, count: int = 1) -> int:
@@ -196,13 +196,33 @@ def test_a_dispatch_whose_period_ran_out_frees_the_place(world, people, app):
     with app.app_context():  # the calendar moves on: the period ended ten days ago
         session = db.session()
         for dispatch in session.exec(select(Dispatch)):
-            dispatch.start_date = dt.date.today() - dt.timedelta(days=200)
-            dispatch.end_date = dt.date.today() - dt.timedelta(days=10)
+            dispatch.start_date = today() - dt.timedelta(days=200)
+            dispatch.end_date = today() - dt.timedelta(days=10)
             session.add(dispatch)
         session.commit()
     with app.app_context():
         assert service.remaining_capacity(db.session())[people["orchard_tj"]] == 1
     assert "已结束" in world.login("government").get("/dispatches").get_data(as_text=True)
+
+
+def test_a_dispatch_runs_through_its_last_day_in_china(world, people, app, server_off_chinas_day):
+    """A dispatch ending on China's today still holds its place and runs; the day after it has ended, whatever
+    the server's own time zone."""
+    first = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导", 1)
+    proposal = propose(world, [first]).json
+    world.api("government", "POST", f"/dispatch/proposals/{proposal['id']}/approve")
+    assert people["orchard_tj"] in {item["commissioner_profile_id"] for item in proposal["items"]}
+    for end, ended in ((today(), False), (today() - dt.timedelta(days=1), True)):
+        with app.app_context():
+            session = db.session()
+            for dispatch in session.exec(select(Dispatch)):
+                dispatch.start_date, dispatch.end_date = end - dt.timedelta(days=100), end
+                session.add(dispatch)
+            session.commit()
+        with app.app_context():
+            free = service.remaining_capacity(db.session())
+        assert free[people["orchard_tj"]] == (1 if ended else 0)  # capacity 1
+        assert ("已结束" in world.login("government").get("/dispatches").get_data(as_text=True)) is ended
 
 
 @pytest.mark.parametrize("start,end,field_message", [
@@ -211,10 +231,10 @@ def test_a_dispatch_whose_period_ran_out_frees_the_place(world, people, app):
 def test_a_service_period_must_be_sensible(world, start, end, field_message):
     """A period that ended, began long ago, is empty, or runs past five years is a 422 saying why."""
     request = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导", 1)
-    today = dt.date.today()
+    day = today()
     response = world.api("government", "POST", "/dispatch/proposals", {
-        "request_ids": [request], "start_date": (today + dt.timedelta(days=start)).isoformat(),
-        "end_date": (today + dt.timedelta(days=end)).isoformat()})
+        "request_ids": [request], "start_date": (day + dt.timedelta(days=start)).isoformat(),
+        "end_date": (day + dt.timedelta(days=end)).isoformat()})
     assert response.status_code == 422
     assert field_message in " ".join(response.json["error"]["fields"].values())
 

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from models.accounts import Role
+from models.common import today
 from models.curation import CuratorDecision
 from models.subsidies import MAX_MILESTONES
 from tests.webapp.test_curation import EXPERT, add_solver
@@ -36,7 +37,7 @@ def test_a_dashboard_period_ending_before_it_starts_marks_the_end_and_draws_noth
 def test_a_dispatch_period_ending_before_it_starts_names_the_end_date(world):
     """Does the API name end_date (not the whole body) for a period that ends before it starts?"""
     request = ask(world, "owner", ORCHARD)
-    start = dt.date.today() + dt.timedelta(days=30)
+    start = today() + dt.timedelta(days=30)
     response = world.api("government", "POST", "/dispatch/proposals", {
         "request_ids": [request], "start_date": start.isoformat(),
         "end_date": (start - dt.timedelta(days=1)).isoformat()})
@@ -114,7 +115,7 @@ def test_proposal_totals_are_out_of_100_like_every_other_score(world):
     """A one-pair proposal's total reads like the pair's score (e.g. 83), not 0.83."""
     world.add_person("orchard", "天津市农业科学院", ORCHARD, role=Role.COMMISSIONER)
     request = ask(world, "owner", "果园需要矮砧密植栽培和水肥一体化技术指导，减少病虫害")
-    start = dt.date.today() + dt.timedelta(days=7)
+    start = today() + dt.timedelta(days=7)
     proposal = world.api("government", "POST", "/dispatch/proposals", {
         "request_ids": [request], "start_date": start.isoformat(),
         "end_date": (start + dt.timedelta(days=180)).isoformat()}).json

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from models.common import today
 from models.dispatch import Dispatch
 from models.profiles import Profile
 from tests.world import bid_payload, challenge_payload
@@ -171,8 +172,8 @@ def dispatch(world, nick: str, *, challenge_id=None, organisation_id=None, ended
         profile = session.exec(select(Profile).where(Profile.user_id == world.users[nick]["id"])).one()
         session.add(Dispatch(commissioner_profile_id=profile.id, challenge_id=challenge_id,
                              organisation_id=organisation_id or world.users["owner"]["org"],
-                             start_date=dt.date.today() - dt.timedelta(days=200 if ended else 0),
-                             end_date=dt.date.today() + dt.timedelta(days=-10 if ended else 90),
+                             start_date=today() - dt.timedelta(days=200 if ended else 0),
+                             end_date=today() + dt.timedelta(days=-10 if ended else 90),
                              created_by=world.users["government"]["id"]))
         session.commit()
 
@@ -338,9 +339,9 @@ def test_page_who_may_open_the_subsidy_form(world, nick, status):
 def test_api_who_may_propose_a_dispatch(world, nick, status):
     """May anyone but government ask for a dispatch proposal?"""
     request = world.api("owner", "POST", "/dispatch/requests", {"need": "数控机床主轴热变形补偿现场指导"}).json["id"]
-    today = dt.date.today()
-    body = {"request_ids": [request], "start_date": today.isoformat(),
-            "end_date": (today + dt.timedelta(days=90)).isoformat()}
+    day = today()
+    body = {"request_ids": [request], "start_date": day.isoformat(),
+            "end_date": (day + dt.timedelta(days=90)).isoformat()}
     expect(world.api(nick, "POST", "/dispatch/proposals", body), status)
 
 

@@ -8,10 +8,11 @@ import io
 
 import pytest
 
+from models.common import today
 from tests.webapp.test_files import PDF, download, upload
 
 ROLES = ("owner", "solver", "manager", "commissioner", "government")
-DUE = (dt.date.today() + dt.timedelta(days=9)).isoformat()
+DUE = (today() + dt.timedelta(days=9)).isoformat()
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from models.accounts import OrgKind, Role
+from models.common import today
 
 GEARS = "精密齿轮成形磨削，RV减速器摆线轮齿形误差在机测量与补偿，砂轮修整"
-DUE = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+DUE = (today() + dt.timedelta(days=14)).isoformat()
 
 
 def expert(world, nick: str, org: str, text: str, role: Role = Role.SOLVER, kind: OrgKind = OrgKind.UNIVERSITY) -> int:

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User, UserRole
 from models.challenges import Challenge, ChallengeStatus
+from models.common import today
 from models.dispatch import DispatchRequest, DispatchRequestCreate, ProposalCreate
 from models.profiles import Profile, ProfileKind
 from models.subsidies import MilestoneIn, SubsidyCreate
@@ -75,7 +76,7 @@ def _dispatch_round(session: Session, rng: random.Random, gov: Account, topics: 
         owner = account(session, session.get(User, challenge.owner_id))
         asked.append(dispatch.request_commissioner(session, owner, DispatchRequestCreate(
             need=need[:2000], count=rng.choice((1, 1, 2)))))
-    start = dt.date.today() - dt.timedelta(days=30)
+    start = today() - dt.timedelta(days=30)
     proposal = dispatch.propose(session, gov, ProposalCreate(
         request_ids=[r.id for r in asked[:APPROVED_REQUESTS]], start_date=start,
         end_date=start + dt.timedelta(days=180)))

@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel, select
 
 from models.accounts import Membership, Organisation, OrgKind, OrgStatus, Role, User, UserRole
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus, IpArrangement
-from models.common import Region, TechField, utcnow
+from models.common import Region, TechField, today, utcnow
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.dispatch import Dispatch, DispatchStatus
 from models.profiles import Document, DocumentKind, Profile, ProfileKind
@@ -106,7 +106,7 @@ class CityBuilder:
         self.session, self.scale = session, scale
         self.rng = random.Random(SEED)
         self.themes = themes(csl)
-        self.now, self.today = utcnow(), dt.date.today()
+        self.now, self.today = utcnow(), today()
         self.counts: Counter[str] = Counter()
         self.codes = 100_000  # credit-code serials above the demo's
         # every city account signs in with the demo password (hashing 11,000 of them would take minutes)

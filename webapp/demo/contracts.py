@@ -23,6 +23,7 @@ from models.acceptance import (
 )
 from models.accounts import User
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
+from models.common import today
 from models.contracts import ChangeIn, ContractTerms, DeliverableIn, RatingIn
 from models.registration import RegistrationIn
 from webapp.demo.assistance import MILESTONE_NAMES, account
@@ -50,8 +51,8 @@ def _contract(session: Session, bid: Bid, challenge: Challenge, state: str) -> N
     owner = account(session, session.get(User, challenge.owner_id))
     solver = account(session, session.get(User, bid.solver_id))
     start = (challenge.awarded_at or challenge.created_at).date() + dt.timedelta(days=3)
-    today = dt.date.today()
-    end = {"completed": today - dt.timedelta(days=1), "overdue": today + dt.timedelta(days=30)}.get(
+    day = today()
+    end = {"completed": day - dt.timedelta(days=1), "overdue": day + dt.timedelta(days=30)}.get(
         state, start + dt.timedelta(days=bid.duration_days))
     contract = contracts.propose(session, owner, bid.id, _terms(bid, challenge, start, max(end, start)))
     if state == "changes_requested":
@@ -101,7 +102,7 @@ def _panel(session: Session, owner, contract, conclude: bool) -> None:
     """验收 by a panel of three: two pass it, the third finds the last criterion only partly shown and fails it;
     concluded by the enterprise (the work is completed), or left with the third verdict still to come."""
     panel = acceptance.open_panel(session, owner, contract.id, AcceptanceOpen(
-        size=3, deadline=dt.date.today() + dt.timedelta(days=7)))
+        size=3, deadline=today() + dt.timedelta(days=7)))
     seats = acceptance.panellists(session, panel.id)
     for i, seat in enumerate(seats if conclude else seats[:2]):
         expert = account(session, session.get(User, seat.user_id))
@@ -121,7 +122,7 @@ def _backdate(contract, items, done: int) -> None:
     each accepted milestone on its due day, a completed contract ended with its last milestone."""
     moment = lambda day: dt.datetime.combine(day, dt.time(2, 0), tzinfo=dt.UTC)  # noqa: E731 (10:00 in China)
     contract.confirmed_at = moment(contract.start_date + dt.timedelta(days=3))
-    latest = dt.date.today() - dt.timedelta(days=1)
+    latest = today() - dt.timedelta(days=1)
     for item in items[:done]:  # accepted on its due day, or yesterday when delivered ahead of time
         item.reported_at = moment(min(item.due, latest) - dt.timedelta(days=2))
         item.accepted_at = moment(min(item.due, latest))

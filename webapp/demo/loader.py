@@ -13,7 +13,7 @@ from matching import ENGINE_VERSION, Matcher
 from models.accounts import Membership, Organisation, OrgKind, OrgStatus, Role, User, UserRole
 from models.audit import AuditEvent
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.common import FIELD_LABELS, Region, TechField, utcnow
+from models.common import FIELD_LABELS, Region, TechField, today, utcnow
 from models.curation import CuratorDecision, Decision, Recommendation, RejectReason
 from models.profiles import Achievement, Document, DocumentKind, Maturity, Profile, ProfileKind
 from models.validation import with_check_character
@@ -51,7 +51,7 @@ class DemoBuilder:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.rng = random.Random(SEED)
-        self.today = dt.date.today()
+        self.today = today()
         self.now = utcnow()
         self.password_hash = generate_password_hash(DEMO_PASSWORD)
         self.counts: Counter[str] = Counter()

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from models.accounts import User
 from models.challenges import OPEN_BID_STATUSES, Bid, BidCreate, Challenge, ChallengeStatus
 from models.clarifications import AddendumCreate, AnswerCreate, QuestionCreate
+from models.common import today
 from models.files import AttachmentKind
 from models.profiles import Profile, ProfileKind
 from models.reviews import ReviewCreate, ScoreSubmit
@@ -89,7 +90,7 @@ def _reviews(session: Session, rng: random.Random, challenges: list[Challenge]) 
     busy[-1].max_awards = 2  # the fourth waits for its enterprise to open a review and award two bids
     session.add(busy[-1])
     busy = busy[:3]
-    deadline = dt.date.today() + dt.timedelta(days=14)
+    deadline = today() + dt.timedelta(days=14)
     for stage, challenge in enumerate(busy):
         owner = account(session, session.get(User, challenge.owner_id))  # type: ignore[arg-type]
         if stage == 2:

@@ -10,8 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from models.common import today
 from models.db import new_session, writing
-from webapp.i18n import today
 from webapp.jobs.queue import run_one, run_pending, worker_name
 from webapp.services import embeddings, supply  # registers their job handlers
 from webapp.services.overdue import notify_overdue

@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Membership, Organisation, OrgStatus, User
 from models.challenges import Bid, Challenge, ChallengeStatus, ConfidentialityAcceptance
+from models.common import today
 from models.credit import CreditListing, ListingStatus, ListKind
 from models.dispatch import Dispatch, is_live
 from models.profiles import Profile
 from webapp.auth import NO_ORGANISATION, Account
-from webapp.i18n import today
 from webapp.services.errors import PermissionDenied
 
 VETTING_STATUSES = frozenset({ChallengeStatus.SUBMITTED, ChallengeStatus.REJECTED})

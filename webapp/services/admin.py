@@ -16,8 +16,8 @@ from werkzeug.security import generate_password_hash
 
 from models.accounts import ApiToken, Organisation, OrgKind, Region, Role, User, UserRole
 from models.audit import AuditEvent
+from models.common import CHINA
 from webapp.auth import Account, end_sessions
-from webapp.i18n import CHINA
 from webapp.services import accounts
 from webapp.services.audit import record_event
 from webapp.services.errors import Conflict, NotFound, PermissionDenied, ValidationError

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
@@ -17,7 +15,7 @@ from models.challenges import (
     Challenge,
     ChallengeStatus,
 )
-from models.common import utcnow
+from models.common import today, utcnow
 from models.profiles import Profile
 from webapp.auth import Account
 from webapp.services import reviews, teams
@@ -33,7 +31,7 @@ OTHER_ACCEPTED = "已选定其他揭榜方案 / Another proposal was accepted."
 
 def open_for_bids(challenge: Challenge) -> bool:
     """Published and before its deadline."""
-    return challenge.status == ChallengeStatus.PUBLISHED and challenge.deadline >= dt.date.today()
+    return challenge.status == ChallengeStatus.PUBLISHED and challenge.deadline >= today()
 
 
 def place_bid(session: Session, user: Account, challenge_id: int, data: BidCreate) -> Bid:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -22,7 +20,7 @@ from models.challenges import (
     ChallengeUpdate,
     ConfidentialityAcceptance,
 )
-from models.common import utcnow
+from models.common import today, utcnow
 from webapp.auth import Account
 from webapp.services import ranking
 from webapp.services.access import can_know_challenge, has_accepted_terms, is_owner, require_member, require_trusted
@@ -121,7 +119,7 @@ def submit_challenge(session: Session, user: Account, challenge_id: int) -> Chal
     """Send a draft to government for vetting."""
     challenge = owned_challenge(session, user, challenge_id)
     require_trusted(user)
-    if challenge.deadline <= dt.date.today():
+    if challenge.deadline <= today():
         msg = _("The deadline must be after today.")
         raise ValidationError(msg, {"deadline": msg})
     return move(session, user, challenge, ChallengeStatus.SUBMITTED, "challenge.submitted",

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.accounts import User
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.common import utcnow
+from models.common import today, utcnow
 from models.contracts import (
     ENDED_CONTRACT_STATUSES,
     OPEN_CONTRACT_STATUSES,
@@ -29,7 +29,6 @@ from models.contracts import (
     DeliverableStatus,
 )
 from webapp.auth import Account
-from webapp.i18n import today
 from webapp.services.audit import record_event, snapshot
 from webapp.services.challenges import move
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied

@@ -7,13 +7,11 @@ access.untrusted_profiles_query): bidding, being ranked or recommended, reviewin
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User
-from models.common import utcnow
+from models.common import today, utcnow
 from models.credit import (
     AppealStatus,
     CreditListing,
@@ -22,7 +20,6 @@ from models.credit import (
     ListingStatus,
 )
 from webapp.auth import Account
-from webapp.i18n import CHINA
 from webapp.services.audit import record_event, snapshot
 from webapp.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from webapp.services.notifications import notify, notify_role
@@ -150,8 +147,7 @@ def party_name(session: Session, entry: CreditListing) -> str:
 
 def read(session: Session, entry: CreditListing) -> ListingRead:
     """An entry with its party's name and whether it is in force today (a blacklist entry then bars the party)."""
-    today = dt.datetime.now(CHINA).date()
-    live = entry.status == ListingStatus.ACTIVE and entry.start_date <= today <= entry.end_date
+    live = entry.status == ListingStatus.ACTIVE and entry.start_date <= today() <= entry.end_date
     return ListingRead(**entry.model_dump(), party=party_name(session, entry), in_force=live)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from matching import ENGINE_VERSION, Hit, Matcher, Query
 from models.accounts import Organisation
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.common import utcnow
+from models.common import today, utcnow
 from models.curation import (
     CuratorDecision,
     Decision,
@@ -25,7 +25,6 @@ from models.db import writing
 from models.profiles import Achievement, Profile, ProfileKind
 from webapp.auth import Account
 from webapp.fragments import fragments
-from webapp.i18n import today
 from webapp.services import conflicts, ranking
 from webapp.services.access import is_owner, require_not_barred, require_trusted, untrusted_profiles_query
 from webapp.services.audit import record_event, snapshot

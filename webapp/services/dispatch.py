@@ -8,7 +8,6 @@ same-region rule — solved exactly by matching.assignment (an integer programme
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +18,7 @@ from matching import Query, QueryHit
 from matching.assignment import assign
 from matching.reverse import rank_queries
 from models.accounts import Organisation, User
-from models.common import utcnow
+from models.common import today, utcnow
 from models.curation import ConflictDeclaration
 from models.dispatch import (
     Dispatch,
@@ -282,7 +281,7 @@ def approve(session: Session, user: Account, proposal_id: int) -> list[Dispatch]
     _lock(session, DispatchRequest, {i.request_id for i in items})
     _lock(session, Profile, {i.commissioner_profile_id for i in items})
     check(session, proposal, items)
-    status = DispatchStatus.ACTIVE if proposal.start_date <= dt.date.today() else DispatchStatus.PLANNED
+    status = DispatchStatus.ACTIVE if proposal.start_date <= today() else DispatchStatus.PLANNED
     dispatches = [_dispatch(session, user, proposal, item, status) for item in items]
     served = _served(session)
     for request_id in {i.request_id for i in items}:

@@ -10,8 +10,8 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from models.challenges import Challenge
+from models.common import today
 from models.contracts import Contract, ContractStatus, Deliverable, DeliverableStatus
-from webapp.i18n import today
 from webapp.services.contracts import link
 from webapp.services.notifications import notify
 from webapp.services.transitions import advanced

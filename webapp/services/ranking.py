@@ -8,7 +8,6 @@ usable one (saved_index.py), instead of fitting every row.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from matching import Candidate, Document, Matcher, Query
 from matching.reverse import QuerySet
 from models.accounts import Organisation
 from models.challenges import Bid, BidStatus, Challenge, ChallengeStatus
-from models.common import Region
+from models.common import Region, today
 from models.dispatch import Dispatch, is_live
 from models.embeddings import Embedding, Subject
 from models.profiles import Achievement, Profile, ProfileKind
@@ -212,7 +211,7 @@ def current_loads(session: Session, profile_ids: list[int] | None = None) -> dic
     active dispatches (commissioners);
     of every profile, or of `profile_ids` only (a page of candidates)."""
     loads: dict[int, int] = defaultdict(int)
-    params = {"today": dt.date.today()} | ({} if profile_ids is None else {"ids": profile_ids})
+    params = {"today": today()} | ({} if profile_ids is None else {"ids": profile_ids})
     for profile_id in session.execute(_loads(profile_ids is not None), params).scalars():  # one round trip
         loads[profile_id] += 1
     return loads
@@ -236,7 +235,7 @@ class Listed:
 
 def listed(session: Session, profile_ids: list[int]) -> dict[int, Listed]:
     """Profiles as a page of candidates shows them, in one round trip (loads as current_loads counts them)."""
-    rows = session.execute(_listed(), {"ids": profile_ids, "today": dt.date.today()}).all()
+    rows = session.execute(_listed(), {"ids": profile_ids, "today": today()}).all()
     return {row.id: Listed(*row) for row in rows}
 
 
