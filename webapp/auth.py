@@ -7,14 +7,14 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
 from sqlalchemy import bindparam
 from sqlmodel import select
 
 from models.accounts import ApiToken, Membership, Organisation, OrgStatus, Role, User, UserRole
 from webapp import db
-from webapp.services import notifications, throttle
+from webapp.services import notifications, stamps, throttle
 from webapp.services.errors import PermissionDenied
 
 GENERATION = "_generation"
@@ -73,22 +73,25 @@ class Visitor(AnonymousUserMixin):
         return False
 
 
-def load_account(user_id: int) -> Account | None:
-    """Load an active user with their roles (and, since every page shows it, the unread count)."""
-    return _account(db.session().exec(_account_by_id(), params={"account_id": user_id}).all())
+def load_account(user_id: int, ahead: tuple[str, ...] = ()) -> Account | None:
+    """Load an active user with their roles (and, since every page shows it, the unread count); the version
+    stamps named `ahead` are read in the same statement and kept for the request (services/stamps.py)."""
+    rows = db.session().exec(_account_by_id(ahead), params={"account_id": user_id}).all()
+    return _account(rows, ahead, unread=True)
 
 
-@lru_cache(maxsize=1)
-def _account_by_id():
-    """The statement of one account by id, built once (every request runs it)."""
+@lru_cache(maxsize=32)
+def _account_by_id(ahead: tuple[str, ...]):
+    """The statement of one account by id, built once per set of stamps (every request runs it)."""
     account_id = bindparam("account_id")
-    return _account_rows(notifications.unread_query(account_id).scalar_subquery()).where(User.id == account_id)
+    unread = notifications.unread_query(account_id).scalar_subquery()
+    return _account_rows(unread, *stamps.columns(ahead)[0]).where(User.id == account_id)
 
 
-@lru_cache(maxsize=1)
-def _account_by_token():
-    """The statement of the account an unrevoked API token belongs to, built once."""
-    return _account_rows().join(ApiToken, ApiToken.user_id == User.id).where(
+@lru_cache(maxsize=32)
+def _account_by_token(ahead: tuple[str, ...]):
+    """The statement of the account an unrevoked API token belongs to, built once per set of stamps."""
+    return _account_rows(*stamps.columns(ahead)[0]).join(ApiToken, ApiToken.user_id == User.id).where(
         ApiToken.digest == bindparam("digest"), ApiToken.revoked == False)  # noqa: E712
 
 
@@ -98,18 +101,44 @@ def _account_rows(*extra):
         UserRole, UserRole.user_id == User.id).outerjoin(Organisation, Organisation.id == User.organisation_id)
 
 
-def _account(rows) -> Account | None:
-    if not rows or not rows[0][0].active:
+def _account(rows, ahead: tuple[str, ...], unread: bool) -> Account | None:
+    if not rows:
         return None
-    user, org_status = rows[0][0], rows[0][2]
-    unread = rows[0][3] if len(rows[0]) > 3 else 0
+    first = rows[0]
+    if ahead:
+        stamps.seed(db.session(), ahead, first[4 if unread else 3:])
+    user, org_status = first[0], first[2]
+    if not user.active:
+        return None
     roles = [row[1] for row in rows if row[1] is not None]
     active = user.membership == Membership.ACTIVE
     return Account(user.id, user.email, user.name, user.organisation_id if active else NO_ORGANISATION,
                    frozenset(str(getattr(r, "value", r)) for r in roles),
                    org_verified=org_status == OrgStatus.VERIFIED,
                    org_admin=active and user.org_admin, membership=user.membership.value,
-                   session_generation=user.session_generation, unread=int(unread))
+                   session_generation=user.session_generation, unread=int(first[3]) if unread else 0)
+
+
+def reads_stamps(*names: str):
+    """A view that reads these version stamps (services/stamps.py) on every visit: the signed-in account is
+    loaded first, and its statement reads them too — one round trip fewer per page."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            _ = current_user.is_authenticated  # loads the account, with the stamps, before the view reads them
+            return view(*args, **kwargs)
+
+        wrapper.stamps_ahead = names  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _stamps_ahead() -> tuple[str, ...]:
+    """The stamps the requested view reads on every visit (reads_stamps), if any."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "stamps_ahead", ())
 
 
 def start_session(account: Account) -> None:
@@ -138,7 +167,7 @@ def new_token() -> str:
 def _from_session(user_id: str) -> Account | None:
     """The session's user, unless the session was ended (sign-out, new password, removal) since it began."""
     try:
-        account = load_account(int(user_id))
+        account = load_account(int(user_id), _stamps_ahead())
     except ValueError:
         return None
     if account is None or session.get(GENERATION) != account.session_generation:
@@ -152,12 +181,13 @@ def _from_token(req) -> Account | None:
     if not header.startswith("Bearer "):
         return None
     digest = token_digest(header.removeprefix("Bearer ").strip())
-    rows = db.session().exec(_account_by_token(), params={"digest": digest}).all()  # one round trip
+    ahead = _stamps_ahead()
+    rows = db.session().exec(_account_by_token(ahead), params={"digest": digest}).all()  # one round trip
     if not rows:  # no such token (every token has its user)
         throttle.failed_token(db.session(), req.remote_addr)  # 429 once an address keeps guessing
         return None
     g.token_auth = True
-    return _account(rows)  # the API shows no unread count: it is not read
+    return _account(rows, ahead, unread=False)  # the API shows no unread count: it is not read
 
 
 def authenticated_by_token() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlmodel import select, update
 
 from models.common import utcnow
@@ -39,6 +40,22 @@ def test_stamps_are_read_in_one_statement_and_kept_for_the_transaction(world):
         with counting(world.app) as seen:
             stamps.one(session, "profiles")
         assert seen, "a new transaction reads the stamp again"
+
+
+@pytest.mark.parametrize("nick,path,stamp", [
+    ("solver", "/challenges/", "challenge.updated_at"), ("solver", "API /challenges", "challenge.updated_at"),
+    ("government", "/", "bid.id"), ("manager", "/challenges/{cid}/candidates", "profile.updated_at")])
+def test_the_stamps_a_page_checks_on_every_view_come_with_the_account(world, nick, path, stamp):
+    """The list pages, the home page and the candidates page read their stamps in the signed-in account's
+    statement (by session or by token), not in one of their own."""
+    cid = world.challenge("published")
+    client, url = world.login(nick), path.format(cid=cid).replace("API ", "/api/v1")
+    headers = world.headers(nick) if path.startswith("API ") else {}
+    assert client.get(url, headers=headers).status_code == 200  # builds the worker's caches
+    with counting(world.app) as seen:
+        assert client.get(url, headers=headers).status_code == 200
+    reading = [s for s in seen if f"max({stamp})" in s.lower()]
+    assert len(reading) == 1 and ('FROM "user"' in reading[0] or "FROM user " in reading[0]), seen
 
 
 def test_challenges_for_you_follow_the_solvers_profile_at_once(world):

@@ -17,6 +17,7 @@ from models.challenges import (
 )
 from webapp import db
 from webapp.api.base import body, bp, query, responses, validate
+from webapp.auth import reads_stamps
 from webapp.fragments import fragments
 from webapp.services import challenges as service
 from webapp.services.access import confidential_readable
@@ -65,6 +66,7 @@ def _shared_page(search: ChallengeSearch) -> SharedPage:
 @bp.get("/challenges")
 @login_required
 @validate(query=ChallengeSearch, resp=responses(200, ChallengeList, 422), tags=[TAG])
+@reads_stamps("published")
 def list_challenges():
     """Search published challenges (full text in Chinese and English, filters, sort, pages)."""
     search = query()

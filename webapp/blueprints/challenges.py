@@ -13,7 +13,7 @@ from models.challenges import MAX_INDICATORS, ChallengeCreate, ChallengeSearch, 
 from models.common import TechField
 from models.files import AttachmentKind
 from webapp import db
-from webapp.auth import roles_required
+from webapp.auth import reads_stamps, roles_required
 from webapp.blueprints.forms import form_status, posted, row_errors, run_form
 from webapp.fragments import fragments
 from webapp.services import (
@@ -38,6 +38,7 @@ INDICATOR_FIELDS = ("name", "target", "unit", "method")
 
 
 @bp.route("/")
+@reads_stamps("published")
 def browse():
     """Search and filter published challenges."""
     args = {k: v for k, v in request.args.items() if v != "" and k != "lang"}

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from models.curation import Decision, RejectReason
 from models.profiles import ProfileKind
 from webapp import db
+from webapp.auth import reads_stamps
 from webapp.services import curation, outcomes, ranking, track
 from webapp.services.access import is_owner
 from webapp.services.diagnosis import diagnose
@@ -19,6 +20,7 @@ bp = Blueprint("curation", __name__)
 
 @bp.route("/challenges/<int:challenge_id>/candidates")
 @login_required
+@reads_stamps("profiles")
 def candidates(challenge_id: int):
     """Ranked solvers, technical managers or commissioners for a challenge."""
     kind = request.args.get("kind", "solver")

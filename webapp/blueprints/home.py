@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from models.challenges import Bid, Challenge, ChallengeStatus
 from models.profiles import Achievement, Profile
 from webapp import db
+from webapp.auth import reads_stamps
 from webapp.fragments import fragments
 from webapp.i18n import LANGUAGES
 from webapp.services import curation, stamps
@@ -19,19 +20,19 @@ from webapp.services.workbench import workbench
 
 bp = Blueprint("home", __name__)
 
+FIGURES_STAMPS = ("published", "profiles", "achievements", "bids")  # every figure moves one of these
+
 
 @bp.route("/")
+@reads_stamps(*FIGURES_STAMPS)
 def index():
     """Show what the platform holds and what the signed-in user can do next."""
     session_ = db.session()
-    read = stamps.read(session_, *FIGURES_STAMPS, *(REVERSE_STAMPS if _is_solver() else ()))  # one round trip
+    read = stamps.read(session_, *FIGURES_STAMPS, *(REVERSE_STAMPS if _is_solver() else ()))  # read with the account
     figures = fragments().value(("home figures", *read[:len(FIGURES_STAMPS)]), lambda: _figures(session_))
     for_you = curation.challenges_for(session_, current_user) if _is_solver() else []
     work = workbench(session_, current_user) if current_user.is_authenticated else []
     return render_template("index.html", figures=figures, user=current_user, for_you=for_you, work=work)
-
-
-FIGURES_STAMPS = ("published", "profiles", "achievements", "bids")  # every figure moves one of these
 
 
 def _figures(session) -> dict[str, int]:

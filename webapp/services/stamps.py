@@ -5,7 +5,8 @@ A stamp is a few cheap index lookups. Profiles and achievements are never delete
 last id and the newest change (a count would scan the table on PostgreSQL: ≈ 2 ms at 10,000 profiles, on
 every ranking). A page that ranks asks for every stamp it will need at once (`read(session, *names)`); a
 later call in the same transaction answers from the session, until the session itself writes (a flush or
-an UPDATE statement), which may move a stamp.
+an UPDATE statement), which may move a stamp. A view that reads the same stamps on every visit names them
+(`webapp.auth.reads_stamps`), and the signed-in account's statement reads them too: no round trip of their own.
 """
 
 from __future__ import annotations
@@ -41,22 +42,33 @@ _MEMO = "stamps"
 
 def read(session: Session, *names: str) -> list[tuple]:
     """The named stamps, each a tuple; those not yet read in this transaction in one statement."""
-    memo = _memo(session)
-    missing = tuple(dict.fromkeys(name for name in names if name not in memo))
+    missing = tuple(dict.fromkeys(name for name in names if name not in _memo(session)))
     if missing:
-        statement, sizes = _statement(missing)
-        row = iter(session.execute(statement).one())
-        memo.update({name: tuple(next(row) for _ in range(size)) for name, size in zip(missing, sizes, strict=True)})
-        session.info[_MEMO] = (session.get_transaction(), memo)
+        seed(session, missing, session.execute(_statement(missing)).one())
+    memo = _memo(session)
     return [memo[name] for name in names]
 
 
 @lru_cache(maxsize=64)
-def _statement(names: tuple[str, ...]) -> tuple:
-    """The one SELECT that reads these stamps, and how many values each has (built once per set of names)."""
+def columns(names: tuple[str, ...]) -> tuple[tuple, tuple[int, ...]]:
+    """The scalar subqueries that read these stamps — to select alone, or beside another statement's columns
+    (the signed-in account's: webapp/auth.py) — and how many values each stamp has. Built once per names."""
     parts = [PARTS[name]() for name in names]
-    statement = select(*(part.scalar_subquery() for statements in parts for part in statements))
-    return statement, tuple(len(p) for p in parts)
+    return tuple(part.scalar_subquery() for statements in parts for part in statements), tuple(len(p) for p in parts)
+
+
+@lru_cache(maxsize=64)
+def _statement(names: tuple[str, ...]):
+    """The one SELECT that reads these stamps (built once per set of names)."""
+    return select(*columns(names)[0])
+
+
+def seed(session: Session, names: tuple[str, ...], values) -> None:
+    """Keep stamps just read (the values of `columns(names)`, in order) for the rest of the transaction."""
+    memo, row = _memo(session), iter(values)
+    memo.update({name: tuple(next(row) for _ in range(size)) for name, size in zip(names, columns(names)[1],
+                                                                                   strict=True)})
+    session.info[_MEMO] = (session.get_transaction(), memo)
 
 
 def one(session: Session, name: str) -> tuple:
