@@ -44,9 +44,10 @@ def test_stamps_are_read_in_one_statement_and_kept_for_the_transaction(world):
 
 @pytest.mark.parametrize("nick,path,stamp", [
     ("solver", "/challenges/", "challenge.updated_at"), ("solver", "API /challenges", "challenge.updated_at"),
-    ("government", "/", "bid.id"), ("manager", "/challenges/{cid}/candidates", "profile.updated_at")])
+    ("government", "/", "bid.id"), ("manager", "/challenges/{cid}/candidates", "profile.updated_at"),
+    ("government", "/government/dashboard/", "subsidy.id")])
 def test_the_stamps_a_page_checks_on_every_view_come_with_the_account(world, nick, path, stamp):
-    """The list pages, the home page and the candidates page read their stamps in the signed-in account's
+    """The list pages, the home page, the candidates page and the dashboard read their stamps in the account's
     statement (by session or by token), not in one of their own."""
     cid = world.challenge("published")
     client, url = world.login(nick), path.format(cid=cid).replace("API ", "/api/v1")

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from models.accounts import Role
 from models.common import Region, TechField
 from webapp import db
-from webapp.auth import roles_required
+from webapp.auth import reads_stamps, roles_required
 from webapp.fragments import fragments
 from webapp.i18n import label
 from webapp.services import dashboard
@@ -77,6 +77,7 @@ def _measure(name: str, value):
 
 @bp.route("/")
 @roles_required(Role.GOVERNMENT)
+@reads_stamps(dashboard.STAMP)
 def index():
     """All figures for the chosen filters."""
     filters, errors = filters_from(request.args)
@@ -88,6 +89,7 @@ def index():
 
 @bp.route("/<name>.csv")
 @roles_required(Role.GOVERNMENT)
+@reads_stamps(dashboard.STAMP)
 def download(name: str):
     """One figure as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese correctly)."""
     if name not in dashboard.FIGURES:

@@ -40,6 +40,13 @@ PARTS = {
 _MEMO = "stamps"
 
 
+def register(name: str, parts) -> None:
+    """Name another stamp: `parts` gives the SELECTs of one value each (a service's own, such as the dashboard's)."""
+    PARTS[name] = parts
+    columns.cache_clear()
+    _statement.cache_clear()
+
+
 def read(session: Session, *names: str) -> list[tuple]:
     """The named stamps, each a tuple; those not yet read in this transaction in one statement."""
     missing = tuple(dict.fromkeys(name for name in names if name not in _memo(session)))
