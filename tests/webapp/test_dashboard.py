@@ -9,7 +9,9 @@ import io
 import pytest
 
 from models.accounts import Role
+from models.challenges import Challenge
 from models.common import today
+from webapp import db
 
 
 @pytest.fixture
@@ -112,3 +114,18 @@ def test_figures_follow_every_change_at_once(world, activity):
     assert summary()["subsidy_released"] == "300000"
     world.api("owner", "POST", f"/bids/{world.bid(world.challenge('published'))}/accept")
     assert int(summary()["awarded"]) == int(grown["awarded"]) + 1
+
+
+def test_the_period_filter_counts_days_in_china(world, app):
+    """A challenge filed at 04:00 in China (20:00 UTC the day before) falls on its Chinese day, on both databases."""
+    challenge_id = world.challenge("draft")
+    with app.app_context():
+        session = db.session()
+        challenge = session.get(Challenge, challenge_id)
+        challenge.created_at = dt.datetime(2026, 5, 1, 20, 0, tzinfo=dt.UTC)  # 2026-05-02 04:00 in China
+        session.add(challenge)
+        session.commit()
+    gov = world.login("government")
+    assert download(gov, "by_status", "?start=2026-05-02&end=2026-05-02")[1:] == [["draft", "1"]]
+    assert download(gov, "by_status", "?start=2026-05-01&end=2026-05-01")[1:] == []
+    assert download(gov, "by_status", "?start=2026-05-03")[1:] == []

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Organisation, User
 from models.challenges import Bid, Challenge
-from models.common import Region, TechField, today
+from models.common import CHINA, Region, TechField, today
 from models.contracts import Contract
 from models.curation import CuratorDecision, Decision
 from models.dispatch import Dispatch, is_live
@@ -52,11 +52,9 @@ class Figure:
     secondary: int | None = None
     horizontal: bool = False
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # dates in the filters are days in China (no DST)
-
 
 def day_start(day: dt.date) -> dt.datetime:
-    """The first moment of a day in China, as an aware datetime."""
+    """The first moment of a day in China, as an aware datetime: dates in the filters are days in China."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=CHINA)
 
 
