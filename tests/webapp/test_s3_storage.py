@@ -8,6 +8,7 @@ import io
 import pytest
 
 from models.db import writing
+from models.files import AttachmentKind
 from tests import s3_server
 from tests.conftest import make_app, require
 from tests.webapp.test_files import PDF, download, upload
@@ -78,7 +79,7 @@ def test_a_rolled_back_upload_leaves_no_object(s3_world):
 
         account = load_account(world.users["owner"]["id"])
         login_user(account)
-        attachments.attach(db.session(), storage(), account, "challenge", cid, "a.pdf", PDF)
+        attachments.attach(db.session(), storage(), account, AttachmentKind.CHALLENGE, cid, "a.pdf", PDF)
         assert len(objects(client)) == 1
         db.rollback()
     assert objects(client) == []
